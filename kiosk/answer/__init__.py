@@ -1,0 +1,1 @@
+"""Answering: intents, the manipulation guard, grounded and generative answers."""

@@ -1,0 +1,155 @@
+"""One visitor turn from words to reply: intents, the manipulation guard, retrieval, the
+confidence gate, then a grounded or generative answer. No confident source, no answer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from kiosk.answer.guard import is_manipulation
+from kiosk.answer.intents import Intent, route_intent
+from kiosk.answer.replies import fixed_reply, ticket_reply
+from kiosk.answer.sentences import split_sentences
+from kiosk.answer.types import Answer, AnswerEvent, AnswerMode, Generated, Sentence
+from kiosk.config import AnswerConfig, RetrievalConfig
+from kiosk.knowledge.pack import Pack
+from kiosk.knowledge.retrieve import Hit, Retriever
+from kiosk.knowledge.text import strip_fillers
+from kiosk.lang import Lang, detect_language
+
+if TYPE_CHECKING:
+    from kiosk.answer.generative import GenerativeAnswerer
+
+
+class Session:
+    """One visitor's conversation: the language they chose and the last reply (for "repeat")."""
+
+    def __init__(self, lang: Lang | None = None) -> None:
+        self.lang = lang
+        self.last: Answer | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a turn will say: a finished reply, or confident hits to answer from."""
+
+    lang: Lang
+    reply: Answer | None = None
+    hits: tuple[Hit, ...] = ()
+
+
+class AnswerEngine:
+    """Answers questions about one pack; grounded by default, generative when given a model."""
+
+    def __init__(self, pack: Pack, retriever: Retriever, answer: AnswerConfig,
+                 retrieval: RetrievalConfig, generator: GenerativeAnswerer | None = None) -> None:
+        self.pack = pack
+        self._retriever = retriever
+        self._answer = answer
+        self._threshold = retrieval.threshold
+        self._generator = generator
+
+    @property
+    def generative(self) -> bool:
+        """True when answers are written by the language model."""
+        return self._generator is not None
+
+    def handoff(self, question: str, session: Session) -> Answer:
+        """The safe reply for a turn that failed: the pack's handoff text."""
+        lang = detect_language(question, session.lang or self.pack.languages[0])
+        return self._finish(self._handoff(question, lang), session, time.perf_counter())
+
+    def ask(self, question: str, session: Session) -> Answer:
+        """A complete grounded (or intent / handoff) reply."""
+        started = time.perf_counter()
+        plan = self.plan(question, session)
+        answer = plan.reply or self._grounded(question, plan.lang, plan.hits[0])
+        return self._finish(answer, session, started)
+
+    async def stream(self, question: str, session: Session) -> AsyncIterator[AnswerEvent]:
+        """Sentences as they are ready, then the `Answer`. Generative when a model is set."""
+        started = time.perf_counter()
+        plan = self.plan(question, session)
+        answer = plan.reply
+        if answer is None and self._generator is not None:
+            generated: Generated | None = None
+            async for event in self._generator.stream(question, plan.lang, plan.hits):
+                if isinstance(event, Sentence):
+                    yield event
+                else:
+                    generated = event
+            if generated is not None and generated.text:
+                answer = Answer(question, plan.lang, generated.text, generated.sources,
+                                handoff=False, mode="generative",
+                                action=self._action_of(generated.sources))
+        if answer is None:  # grounded, or the model strayed before saying anything supported
+            answer = self._grounded(question, plan.lang, plan.hits[0])
+        if answer.mode != "generative":
+            for index, text in enumerate(split_sentences(answer.text)):
+                yield Sentence(text, index)
+        yield self._finish(answer, session, started)
+
+    def plan(self, question: str, session: Session) -> Plan:
+        """Decide how to reply: fixed intent, handoff, or which sources to answer from."""
+        default = session.lang or self.pack.languages[0]
+        lang = detect_language(question, default)
+        intent = route_intent(question, lang, self.pack.services)
+        if intent is not None:
+            return Plan(lang, reply=self._intent_reply(question, lang, intent, session))
+        if is_manipulation(question):
+            return Plan(lang, reply=self._handoff(question, lang))
+        hits = self._retriever.search(strip_fillers(question, lang), lang)
+        confident = tuple(hit for hit in hits if hit.score >= self._threshold)
+        if not confident:
+            return Plan(lang, reply=self._handoff(question, lang))
+        return Plan(lang, hits=confident[: self._answer.context_entries])
+
+    def _grounded(self, question: str, lang: Lang, hit: Hit) -> Answer:
+        entry = self.pack.entry(hit.source)
+        if entry is not None:
+            return Answer(question, lang, entry.answer.get(lang), (entry.id,), handoff=False,
+                          mode="grounded", action=entry.action)
+        chunk = self.pack.doc(hit.source)
+        text = chunk.text.split("\n\n")[0] if chunk else ""
+        return Answer(question, lang, text, (hit.source,), handoff=False, mode="grounded")
+
+    def _handoff(self, question: str, lang: Lang) -> Answer:
+        return Answer(question, lang, self.pack.handoff.get(lang), (), handoff=True,
+                      mode="handoff", action="call_staff")
+
+    def _intent_reply(self, question: str, lang: Lang, intent: Intent, session: Session) -> Answer:
+        def reply(text: str, action: str | None = None, handoff: bool = False,
+                  mode: AnswerMode = "intent", reply_lang: Lang = lang) -> Answer:
+            return Answer(question, reply_lang, text, (), handoff, mode, intent.name, action)
+
+        match intent.name:
+            case "take_ticket":
+                action = f"ticket:{intent.service}" if intent.service else None
+                return reply(ticket_reply(self.pack, intent.service, lang), action)
+            case "call_staff":
+                return reply(fixed_reply("call_staff", lang), "call_staff", handoff=True)
+            case "repeat":
+                if session.last is None:
+                    return reply(fixed_reply("nothing_to_repeat", lang))
+                return replace(session.last, question=question, intent="repeat", action="repeat")
+            case "switch_language":
+                target = intent.target or lang
+                session.lang = target
+                return reply(fixed_reply("switch_language", target), reply_lang=target)
+            case "greeting":
+                return reply(self.pack.greeting.get(lang))
+            case _:
+                return reply(fixed_reply(intent.name, lang), intent.name)
+
+    def _action_of(self, sources: tuple[str, ...]) -> str | None:
+        entry = self.pack.entry(sources[0]) if sources else None
+        return entry.action if entry else None
+
+    @staticmethod
+    def _finish(answer: Answer, session: Session, started: float) -> Answer:
+        answer = replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
+        if answer.intent != "repeat" and answer.text:
+            session.last = answer
+        return answer

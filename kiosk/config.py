@@ -1,0 +1,167 @@
+"""The kiosk's configuration: one frozen dataclass tree, read from one TOML file.
+
+Every key has a default that works on a fresh machine, so an empty file (or none) is a valid
+config. A wrong key or value is an error that names the file, the key and the fix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from platformdirs import user_config_path, user_data_path
+
+from kiosk.errors import ConfigError
+
+APP = "kiosk"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+"""The source tree: the embedded knowledge packs live in its `knowledge/` folder."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetrievalConfig:
+    """How questions are matched against the pack (see kiosk/knowledge/retrieve.py)."""
+
+    dense_weight: float = 0.6
+    """Share of the embedding similarity in the fused score; the rest is BM25."""
+    dense_floor: float = 0.80
+    """Cosine at or below which the dense signal counts as zero."""
+    dense_ceiling: float = 0.95
+    """Cosine at or above which the dense signal counts as certain."""
+    threshold: float = 0.5
+    """Fused score below which the kiosk hands off to staff instead of answering."""
+    answer_penalty: float = 0.03
+    """Matching an answer text counts slightly less than matching a question."""
+    dense_candidates: int = 40
+    """How many nearest texts chromadb returns per query."""
+
+
+@dataclass(frozen=True, slots=True)
+class LLMConfig:
+    """The language model used by generative answers."""
+
+    backend: Literal["llama_cpp", "openai"] = "llama_cpp"
+    """`llama_cpp`: a local GGUF file; `openai`: an OpenAI-compatible server (llama.cpp, vLLM)."""
+    model: str = ""
+    """Path of the GGUF file (llama_cpp) or the model name the server expects (openai)."""
+    sha256: str = ""
+    """Expected sha256 of the GGUF file; checked before loading when set."""
+    url: str = ""
+    """Base URL of the OpenAI-compatible server, e.g. http://10.0.0.5:8080/v1."""
+    api_key_env: str = "KIOSK_LLM_API_KEY"
+    """Environment variable holding the server's API key, if it needs one."""
+    context: int = 2048
+    """Context window in tokens."""
+    threads: int = 0
+    """CPU threads for llama.cpp; 0 lets it choose."""
+    gpu_layers: int = 0
+    """Layers offloaded to a GPU when llama.cpp was built with one (-1: all)."""
+    max_tokens: int = 200
+    """Longest answer, in tokens."""
+    temperature: float = 0.2
+    timeout_s: float = 30.0
+    """How long to wait for a server before giving up and answering grounded."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerConfig:
+    """How answers are produced."""
+
+    mode: Literal["grounded", "generative"] = "grounded"
+    """grounded: the approved text; generative: the LLM writes it from retrieved entries."""
+    context_entries: int = 3
+    """How many retrieved entries the LLM sees."""
+
+
+@dataclass(frozen=True, slots=True)
+class KioskConfig:
+    """The whole configuration."""
+
+    pack: str = "metro"
+    """The knowledge pack: a folder path, or the name of a folder under `packs_dir`."""
+    packs_dir: str = ""
+    """Where named packs live; empty means the `knowledge/` folder of the installation."""
+    data_dir: str = ""
+    """Where indexes and queue data live; empty means the platform's user data folder."""
+    answer: AnswerConfig = field(default_factory=AnswerConfig)
+    retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
+    llm: LLMConfig = field(default_factory=LLMConfig)
+
+    def pack_path(self, override: str | None = None) -> Path:
+        """The folder of the pack to use (`override`, e.g. from --pack, wins)."""
+        name = override or self.pack
+        path = Path(name).expanduser()
+        if path.is_dir() or os.sep in name or name.startswith("."):
+            return path
+        return Path(self.packs_dir or REPO_ROOT / "knowledge") / name
+
+    def data_path(self, override: str | None = None) -> Path:
+        """The data folder (`override`, e.g. from --data-dir, wins)."""
+        chosen = override or self.data_dir
+        return Path(chosen).expanduser() if chosen else user_data_path(APP)
+
+
+def default_config_path() -> Path:
+    """The platform's config file location (~/.config/kiosk/kiosk.toml on Linux)."""
+    return user_config_path(APP) / "kiosk.toml"
+
+
+def load_config(path: Path | None = None) -> KioskConfig:
+    """Read the config file; with no path, the platform one if it exists, else defaults."""
+    if path is None:
+        path = default_config_path()
+        if not path.is_file():
+            return KioskConfig()
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file {path} does not exist",
+                          hint="check the --config path, or leave it out to use defaults") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: bad TOML: {exc}", hint="fix the TOML syntax there") from exc
+    return _build(KioskConfig, data, "", path)
+
+
+def _build(cls: type[Any], table: dict[str, Any], section: str, path: Path) -> Any:
+    hints = typing.get_type_hints(cls)
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        where = f"{section}.{key}" if section else key
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1)
+            raise ConfigError(
+                f"{path}: unknown key {where!r}",
+                hint=f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(names)}",
+            )
+        values[key] = _convert(hints[key], value, where, path)
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any, where: str, path: Path) -> Any:
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: {where} must be a table", hint=f"write it as [{where}]")
+        return _build(hint, value, where, path)
+    if typing.get_origin(hint) is Literal:
+        choices = typing.get_args(hint)
+        if value not in choices:
+            raise ConfigError(f"{path}: {where} = {value!r} is not allowed",
+                              hint=f"use one of: {', '.join(map(repr, choices))}")
+        return value
+    expected = hint if isinstance(hint, type) else str
+    if isinstance(hint, types.UnionType):
+        expected = str
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise ConfigError(f"{path}: {where} = {value!r} should be a {expected.__name__}",
+                          hint=f"write {where} as a {expected.__name__}")
+    return value

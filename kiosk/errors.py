@@ -1,0 +1,47 @@
+"""Errors a person can act on: each has a stable code and says what to do."""
+
+from __future__ import annotations
+
+
+class KioskError(Exception):
+    """Base of every error the kiosk reports to a person instead of a traceback."""
+
+    code = "kiosk"
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  fix: {self.hint}" if self.hint else self.message
+
+
+class ConfigError(KioskError):
+    """The TOML config file is unreadable or holds a wrong key or value."""
+
+    code = "config"
+
+
+class PackError(KioskError):
+    """A knowledge pack file is malformed; the message names file and line."""
+
+    code = "pack"
+
+
+class ModelError(KioskError):
+    """A model file is missing, corrupt or cannot be loaded."""
+
+    code = "model"
+
+
+class KnowledgeIndexError(KioskError):
+    """The knowledge index cannot be built or opened."""
+
+    code = "index"
+
+
+class LLMError(KioskError):
+    """The language model backend failed (load, server unreachable, bad reply)."""
+
+    code = "llm"

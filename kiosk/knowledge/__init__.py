@@ -1,0 +1,1 @@
+"""Knowledge packs: loading, validation, indexing and hybrid retrieval."""

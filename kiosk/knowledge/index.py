@@ -1,0 +1,175 @@
+"""The pack's search index: a chromadb collection on disk plus an in-memory BM25.
+
+The collection lives in `<data_dir>/index/<pack id>/`, next to a manifest holding the pack's
+content hash and the embedder's id; when either changes the collection is rebuilt. Building
+is guarded by a file lock, so two processes starting together build it once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from kiosk.errors import KnowledgeIndexError
+from kiosk.knowledge.embed import Embedder, KioskEmbeddingFunction
+from kiosk.knowledge.pack import Pack
+from kiosk.knowledge.text import Tokenizer
+from kiosk.lang import Lang
+
+INDEX_FORMAT = 1
+"""Bump when what is indexed changes, so old indexes rebuild themselves."""
+COLLECTION = "knowledge"
+BATCH = 64
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) while the index is being built."""
+
+ItemKind = Literal["question", "answer", "doc"]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedText:
+    """One text in the index and the source it stands for."""
+
+    item_id: str
+    source: str
+    """FAQ entry id or doc chunk id."""
+    kind: ItemKind
+    lang: Lang
+    text: str
+
+
+def indexed_texts(pack: Pack) -> list[IndexedText]:
+    """Every phrasing of every entry in both languages, the answers, and the doc chunks."""
+    items: list[IndexedText] = []
+    for entry in pack.entries:
+        for lang in pack.languages:
+            for number, question in enumerate(entry.questions.get(lang)):
+                items.append(IndexedText(f"{entry.id}/q/{lang}/{number}", entry.id, "question",
+                                         lang, question))
+            answer = getattr(entry.answer, lang)
+            if answer:
+                items.append(IndexedText(f"{entry.id}/a/{lang}", entry.id, "answer", lang, answer))
+    for chunk in pack.docs:
+        items.append(IndexedText(f"{chunk.id}/d", chunk.id, "doc", chunk.lang,
+                                 f"{chunk.heading}\n{chunk.text}"))
+    return items
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What an index on disk was built from."""
+
+    pack_id: str
+    content_hash: str
+    model_id: str
+    format: int
+    count: int
+
+    @staticmethod
+    def read(path: Path) -> Manifest | None:
+        try:
+            return Manifest(**json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def write(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self)), encoding="utf-8")
+        tmp.replace(path)
+
+
+class KnowledgeIndex:
+    """A ready index: the chromadb collection and the BM25 corpus of one pack."""
+
+    def __init__(self, pack: Pack, collection: Any, items: list[IndexedText],
+                 embedder: Embedder, tokenizer: Tokenizer) -> None:
+        self.pack = pack
+        self.collection = collection
+        self.items = items
+        self.embedder = embedder
+        self.tokenizer = tokenizer
+
+
+def index_folder(data_dir: Path, pack: Pack) -> Path:
+    """Where the index of `pack` lives."""
+    return Path(data_dir) / "index" / pack.id
+
+
+def is_fresh(data_dir: Path, pack: Pack, embedder: Embedder) -> bool:
+    """True when the index on disk was built from this exact pack content and model."""
+    manifest = Manifest.read(index_folder(data_dir, pack) / "manifest.json")
+    return manifest == _manifest_for(pack, embedder, manifest.count if manifest else -1)
+
+
+def _manifest_for(pack: Pack, embedder: Embedder, count: int) -> Manifest:
+    return Manifest(pack.id, pack.content_hash, embedder.model_id, INDEX_FORMAT, count)
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder.parent / f"{folder.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def open_index(pack: Pack, data_dir: Path, embedder: Embedder, tokenizer: Tokenizer,
+               progress: Progress | None = None, *, rebuild: bool = False) -> KnowledgeIndex:
+    """Open the pack's index, building or rebuilding it first when missing or stale."""
+    import chromadb
+    from chromadb.config import Settings
+
+    folder = index_folder(data_dir, pack)
+    items = indexed_texts(pack)
+    try:
+        with _locked(folder):
+            stale = rebuild or not is_fresh(data_dir, pack, embedder)
+            if stale and (folder / "chroma").exists():
+                shutil.rmtree(folder / "chroma")
+            client = chromadb.PersistentClient(
+                path=str(folder / "chroma"),
+                settings=Settings(anonymized_telemetry=False, allow_reset=False),
+            )
+            collection = client.get_or_create_collection(
+                COLLECTION,
+                embedding_function=KioskEmbeddingFunction(embedder),  # type: ignore[arg-type]
+                metadata={"hnsw:space": "cosine"},
+            )
+            if stale:
+                _fill(collection, items, embedder, progress)
+                _manifest_for(pack, embedder, len(items)).write(folder / "manifest.json")
+    except OSError as exc:
+        raise KnowledgeIndexError(
+            f"cannot write the knowledge index in {folder}: {exc.strerror}",
+            hint="choose a writable --data-dir, or free disk space",
+        ) from exc
+    logging.getLogger(__name__).debug("index %s ready: %d texts", folder, len(items))
+    return KnowledgeIndex(pack, collection, items, embedder, tokenizer)
+
+
+def _fill(collection: Any, items: list[IndexedText], embedder: Embedder,
+          progress: Progress | None) -> None:
+    total = len(items)
+    for start in range(0, total, BATCH):
+        batch = items[start:start + BATCH]
+        vectors = embedder.embed([item.text for item in batch], query=False)
+        collection.add(
+            ids=[item.item_id for item in batch],
+            documents=[item.text for item in batch],
+            embeddings=[vector.tolist() for vector in vectors],
+            metadatas=[{"source": item.source, "kind": item.kind, "lang": item.lang}
+                       for item in batch],
+        )
+        if progress:
+            progress(min(start + BATCH, total), total)

@@ -1,0 +1,285 @@
+"""Reading and validating a knowledge pack folder into a `Pack`.
+
+Every problem is reported with the file, the line (or entry id) and what to do; all problems
+of a pack are listed at once, so an editor can fix them in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import PackError
+from kiosk.knowledge.docs import chunk_markdown
+from kiosk.knowledge.pack import Bilingual, DocChunk, FaqEntry, Pack, Phrasings, Service
+from kiosk.knowledge.yamlio import LineMap, load_yaml
+from kiosk.lang import LANGS, Lang, is_lang
+
+ENTRY_FIELDS = ("id", "questions", "answer", "tags", "action")
+PACK_KEYS = (
+    "id", "languages", "name", "greeting", "handoff", "instructions", "suggested", "services",
+)
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ACTION = re.compile(r"^(ticket:[A-Z]|call_staff)$")
+
+
+class _Problems:
+    """Collects problems of one pack and raises them together."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.items: list[str] = []
+
+    def add(self, where: str, what: str, fix: str) -> None:
+        self.items.append(f"{where}: {what} — {fix}")
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            count = len(self.items)
+            raise PackError(
+                f"knowledge pack {self.root} has {count} problem{'s' * (count > 1)}:\n  "
+                + "\n  ".join(self.items),
+                hint="edit the files named above, then run the command again",
+            )
+
+
+def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(choices)}"
+
+
+def _toml_line(text: str, key: str) -> int:
+    """Best-effort line of `key` in a TOML text (tomllib keeps no positions)."""
+    pattern = re.compile(rf"^\s*(\[+\s*{re.escape(key)}\s*\]+|{re.escape(key)}\s*=)")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return 1
+
+
+def load_pack(root: Path) -> Pack:
+    """Load and validate the pack in folder `root`."""
+    root = Path(root)
+    if not (root / "pack.toml").is_file():
+        raise PackError(
+            f"{root}: no pack.toml here, so this is not a knowledge pack",
+            hint="point --pack at a folder holding pack.toml and faq.yaml "
+            "(see knowledge/README.md)",
+        )
+    problems = _Problems(root)
+    meta = _read_pack_toml(root / "pack.toml", problems)
+    languages = meta["languages"]
+    entries = _read_faq(root / "faq.yaml", languages, meta["services"], problems)
+    docs = _read_docs(root / "docs")
+    ids = {entry.id for entry in entries}
+    for suggested in meta["suggested"]:
+        if suggested not in ids:
+            problems.add(
+                f"{root / 'pack.toml'}:{meta['suggested_line']}",
+                f"suggested entry {suggested!r} is not in faq.yaml",
+                "use an id of faq.yaml or remove it",
+            )
+    problems.raise_if_any()
+    return Pack(
+        id=meta["id"],
+        root=root.resolve(),
+        languages=languages,
+        name=meta["name"],
+        greeting=meta["greeting"],
+        handoff=meta["handoff"],
+        instructions=meta["instructions"],
+        services=meta["services"],
+        suggested=meta["suggested"],
+        entries=tuple(entries),
+        docs=tuple(docs),
+        content_hash=pack_hash(root),
+    )
+
+
+def pack_hash(root: Path) -> str:
+    """sha256 over the names and bytes of every pack file that feeds the index."""
+    digest = hashlib.sha256()
+    files = [root / "pack.toml", root / "faq.yaml", *sorted((root / "docs").glob("*.md"))]
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _read_pack_toml(path: Path, problems: _Problems) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"{path}: bad TOML: {exc}", hint="fix the TOML syntax there") from exc
+    for key in data:
+        if key not in PACK_KEYS:
+            problems.add(f"{path}:{_toml_line(text, key)}", f"unknown key {key!r}",
+                         _did_you_mean(key, PACK_KEYS))
+    pack_id = data.get("id")
+    if not isinstance(pack_id, str) or not _ID.match(pack_id):
+        problems.add(f"{path}:{_toml_line(text, 'id')}", "id missing or not lowercase ascii",
+                     'write e.g. id = "metro"')
+        pack_id = path.parent.name
+    raw_langs = data.get("languages", ["zh", "en"])
+    languages: tuple[Lang, ...] = tuple(lang for lang in raw_langs if is_lang(lang))
+    if not languages or len(languages) != len(raw_langs):
+        problems.add(f"{path}:{_toml_line(text, 'languages')}", f"languages {raw_langs!r}",
+                     'use a list drawn from "zh" and "en", e.g. languages = ["zh", "en"]')
+        languages = LANGS
+
+    def bilingual(key: str, required: bool = True) -> Bilingual:
+        table = data.get(key, {})
+        where = f"{path}:{_toml_line(text, key)}"
+        if not isinstance(table, dict):
+            problems.add(where, f"[{key}] must be a table", f'write [{key}] then zh = "…", en = "…"')
+            return Bilingual("", "")
+        for key_inside in table:
+            if not is_lang(key_inside):
+                hint = (f"move {key_inside!r} above the first [table] of the file"
+                        if key_inside in PACK_KEYS else 'only zh = "…" and en = "…" go here')
+                problems.add(where, f"[{key}] has an unknown key {key_inside!r}", hint)
+        for lang in languages if required else ():
+            if not str(table.get(lang, "")).strip():
+                problems.add(where, f"[{key}] has no {lang!r} text", f'add {lang} = "…" under [{key}]')
+        return Bilingual(str(table.get("zh", "")).strip(), str(table.get("en", "")).strip())
+
+    services: list[Service] = []
+    for raw in data.get("services", []):
+        code = raw.get("code", "") if isinstance(raw, dict) else ""
+        where = f"{path}:{_toml_line(text, 'services')}"
+        if not re.fullmatch(r"[A-Z]", str(code)):
+            problems.add(where, f"service code {code!r}", "use one uppercase letter, e.g. code = \"A\"")
+            continue
+        if any(s.code == code for s in services):
+            problems.add(where, f"service code {code!r} used twice", "give each service its own letter")
+        name = Bilingual(str(raw.get("zh", "")).strip(), str(raw.get("en", "")).strip())
+        for lang in languages:
+            if not getattr(name, lang):
+                problems.add(where, f"service {code} has no {lang!r} name", f'add {lang} = "…"')
+        services.append(Service(str(code), name))
+    suggested = data.get("suggested", [])
+    if not isinstance(suggested, list) or not all(isinstance(s, str) for s in suggested):
+        problems.add(f"{path}:{_toml_line(text, 'suggested')}", "suggested must be a list of ids",
+                     'write suggested = ["entry-id", …]')
+        suggested = []
+    return {
+        "id": pack_id,
+        "languages": languages,
+        "name": bilingual("name"),
+        "greeting": bilingual("greeting"),
+        "handoff": bilingual("handoff"),
+        "instructions": bilingual("instructions", required=False),
+        "services": tuple(services),
+        "suggested": tuple(suggested),
+        "suggested_line": _toml_line(text, "suggested"),
+    }
+
+
+def _read_faq(
+    path: Path, languages: tuple[Lang, ...], services: tuple[Service, ...], problems: _Problems
+) -> list[FaqEntry]:
+    if not path.is_file():
+        problems.add(str(path), "file missing", "create faq.yaml with a list of entries")
+        return []
+    data = load_yaml(path)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        problems.add(f"{path}:1", "the file must be a list of entries",
+                     "start each entry with '- id: …'")
+        return []
+    entries: list[FaqEntry] = []
+    first_line: dict[str, int] = {}
+    codes = {service.code for service in services}
+    for index, raw in enumerate(data, start=1):
+        if not isinstance(raw, LineMap):
+            problems.add(f"{path}", f"entry #{index} is not a mapping", "write '- id: …' and fields")
+            continue
+        entry = _read_entry(path, raw, languages, codes, problems)
+        if entry is None:
+            continue
+        if entry.id in first_line:
+            problems.add(f"{path}:{raw.line}", f"duplicate id {entry.id!r} "
+                         f"(first at line {first_line[entry.id]})", "give every entry its own id")
+            continue
+        first_line[entry.id] = raw.line
+        entries.append(entry)
+    return entries
+
+
+def _read_entry(
+    path: Path, raw: LineMap, languages: tuple[Lang, ...], codes: set[str], problems: _Problems
+) -> FaqEntry | None:
+    entry_id = raw.get("id")
+    label = f"entry {entry_id!r}" if entry_id else "entry"
+    for key in raw:
+        if key not in ENTRY_FIELDS:
+            problems.add(f"{path}:{raw.key_lines[key]}", f"{label}: unknown field {key!r}",
+                         _did_you_mean(key, ENTRY_FIELDS))
+    if not isinstance(entry_id, str) or not _ID.match(entry_id):
+        problems.add(f"{path}:{raw.line}", f"{label}: id missing or not lowercase ascii "
+                     "kebab-case", "write e.g. 'id: lost-property'")
+        return None
+    at = f"{path}:{raw.line}"
+    questions = raw.get("questions")
+    answer = raw.get("answer")
+    phrasings: dict[str, tuple[str, ...]] = {"zh": (), "en": ()}
+    answers: dict[str, str] = {"zh": "", "en": ""}
+    if not isinstance(questions, dict):
+        problems.add(at, f"{label}: no questions", "add 'questions:' with zh: and en: lists")
+        questions = {}
+    if not isinstance(answer, dict):
+        problems.add(at, f"{label}: no answer", "add 'answer:' with zh: and en: texts")
+        answer = {}
+    for lang in languages:
+        listed = questions.get(lang)
+        if isinstance(listed, str):
+            listed = [listed]
+        texts = tuple(str(q).strip() for q in listed or [] if str(q).strip())
+        if not texts:
+            problems.add(at, f"{label}: missing {lang!r} questions",
+                         f"add at least one phrasing under questions: {lang}:")
+        phrasings[lang] = texts
+        text = answer.get(lang)
+        if not isinstance(text, str | int | float) or not str(text).strip():
+            problems.add(at, f"{label}: empty {lang!r} answer", f"write the answer under answer: {lang}:")
+        else:
+            answers[lang] = str(text).strip()
+    for part, table in (("questions", questions), ("answer", answer)):
+        for key in table:
+            if not is_lang(key):
+                problems.add(at, f"{label}: unknown language {key!r} in {part}", "use zh or en")
+    tags = raw.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        problems.add(at, f"{label}: tags must be a list of words", "write 'tags: [fares]'")
+        tags = []
+    action = raw.get("action")
+    if action is not None:
+        action = str(action)
+        if not _ACTION.match(action):
+            problems.add(at, f"{label}: action {action!r}", "use 'ticket:<service code>' or 'call_staff'")
+        elif action.startswith("ticket:") and action[7:] not in codes:
+            problems.add(at, f"{label}: action {action!r} names no service of pack.toml",
+                         f"use one of: {', '.join(sorted(codes)) or '(add [[services]] first)'}")
+    return FaqEntry(
+        id=entry_id,
+        questions=Phrasings(phrasings["zh"], phrasings["en"]),
+        answer=Bilingual(answers["zh"], answers["en"]),
+        tags=tuple(tags),
+        action=action,
+        line=raw.line,
+    )
+
+
+def _read_docs(folder: Path) -> list[DocChunk]:
+    if not folder.is_dir():
+        return []
+    chunks: list[DocChunk] = []
+    for path in sorted(folder.glob("*.md")):
+        chunks.extend(chunk_markdown(path))
+    return chunks

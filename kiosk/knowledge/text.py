@@ -1,0 +1,89 @@
+"""Text clean-up and tokens for retrieval, tolerant of what speech recognisers produce.
+
+ASR output has no punctuation, carries filler words, and in Chinese often picks a homophone
+(换成 for 换乘). Queries are cleaned of fillers, and Chinese words also index their toneless
+pinyin, so a homophone still matches lexically.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import jieba
+import snowballstemmer
+from pypinyin import Style, lazy_pinyin
+
+from kiosk.lang import Lang
+
+_ZH_FILLERS = (
+    "请问一下", "我想问一下", "我想问问", "想问一下", "麻烦问一下", "问一下", "请问", "麻烦你",
+    "你好", "您好", "那个", "这个嘛", "就是说", "就是", "然后呢", "然后",
+)
+# Single characters are fillers only on their own or at either end: 额 is also in 额度.
+_ZH_FILLER_CHARS = re.compile(r"(^|\s)[嗯呃额啊哦吧呀呢哈]+(?=\s|$)|^[嗯呃额啊哦]+|[啊吧呀呢哈]+$")
+_EN_FILLERS = re.compile(
+    r"\b(um+|uh+|er+|erm|hmm+|ah+|like|you know|i mean|well|so|okay|ok|hey|hi|hello|"
+    r"excuse me|sorry|please|kiosk)\b"
+)
+_EN_STOP = frozenset(
+    "a an the is are was were be been am do does did i me my we our you your it its this that "
+    "there here to of for in on at by with and or but if can could would should will shall may "
+    "might must have has had any some just also about get got".split()
+)
+_PUNCT = re.compile(r"[^\w\s]+")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_LATIN_OR_DIGIT = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def normalize(text: str) -> str:
+    """Fold width and case, drop punctuation, squeeze spaces (NFKC: ＷｉＦｉ→wifi)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return " ".join(_PUNCT.sub(" ", text).split())
+
+
+def strip_fillers(text: str, lang: Lang) -> str:
+    """Remove hesitation and politeness words that carry no meaning for retrieval."""
+    cleaned = normalize(text)
+    if lang == "zh":
+        cleaned = _ZH_FILLER_CHARS.sub(" ", cleaned)
+        for filler in _ZH_FILLERS:
+            cleaned = cleaned.replace(filler, " ")
+    else:
+        cleaned = _EN_FILLERS.sub(" ", cleaned)
+    cleaned = " ".join(cleaned.split())
+    return cleaned or normalize(text)
+
+
+class Tokenizer:
+    """Turns text into BM25 terms: jieba words plus their pinyin for Chinese, stems for English.
+
+    Owns its own jieba instance (jieba's default one is a module global).
+    """
+
+    def __init__(self) -> None:
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        self._stemmer = snowballstemmer.stemmer("english")
+
+    def tokens(self, text: str) -> list[str]:
+        """Terms of `text` in both scripts; Chinese and English parts are handled each their way."""
+        text = normalize(text)
+        terms: list[str] = []
+        for run in _HAN_RUN.findall(text):
+            for word in self._jieba.cut_for_search(run):
+                word = word.strip()
+                if not word or word in _ZH_STOPWORDS:
+                    continue
+                terms.append(word)
+                terms.append("py:" + "".join(lazy_pinyin(word, style=Style.NORMAL)))
+        latin = _HAN_RUN.sub(" ", text)
+        words = [w for w in _LATIN_OR_DIGIT.findall(latin) if w not in _EN_STOP]
+        terms.extend(self._stemmer.stemWords(words))
+        return terms
+
+
+_ZH_STOPWORDS = frozenset(
+    "的 了 吗 么 是 我 你 您 他 她 在 有 和 与 就 都 也 还 要 能 会 可以 一下 什么 怎么 怎么样 "
+    "如何 哪里 哪儿 请 想 去 到 吧 呢 啊 嗯 这 那 个 一 给 让 被 把 我们 你们 这个 那个 请问".split()
+)
