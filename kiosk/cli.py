@@ -24,8 +24,11 @@ from kiosk.errors import KioskError
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description=__doc__)
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
-    parser.add_argument("--config", type=Path, help="TOML config file "
-                        "(default: the platform config dir's kiosk/kiosk.toml, if present)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="TOML config file (default: the platform config dir's kiosk/kiosk.toml, if present)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -41,16 +44,22 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--mode", choices=("grounded", "generative"), help="answer mode")
     ask.add_argument("--model", help="GGUF file for generative mode (overrides [llm] model)")
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
-    ask.add_argument("--jsonl", action="store_true",
-                     help="read one question per line on stdin, write one JSON object per line")
+    ask.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read one question per line on stdin, write one JSON object per line",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     try:
         config = load_config(args.config)
         if args.command == "ingest":
@@ -71,23 +80,28 @@ def _ingest(config: KioskConfig, args: argparse.Namespace) -> int:
     with Progress(*columns, transient=True, disable=args.json) as bar:
         task = bar.add_task(str(args.pack), total=None)
         knowledge = open_knowledge(
-            config, args.pack, args.data_dir, rebuild=True,
+            config,
+            args.pack,
+            args.data_dir,
+            rebuild=True,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     summary = {
         "pack": knowledge.pack.id,
         "entries": len(knowledge.pack.entries),
         "doc_chunks": len(knowledge.pack.docs),
-        "texts": len(knowledge.retriever.texts),
+        "texts": knowledge.retriever.texts,
         "index": str(knowledge.data_dir / "index" / knowledge.pack.id),
         "seconds": round(time.perf_counter() - started, 2),
     }
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
-        print(f"indexed {summary['entries']} entries and {summary['doc_chunks']} doc sections "
-              f"({summary['texts']} texts) of pack {summary['pack']!r} "
-              f"in {summary['seconds']} s → {summary['index']}")
+        print(
+            f"indexed {summary['entries']} entries and {summary['doc_chunks']} doc sections "
+            f"({summary['texts']} texts) of pack {summary['pack']!r} "
+            f"in {summary['seconds']} s → {summary['index']}"
+        )
     return 0
 
 
@@ -109,8 +123,9 @@ def _ask(config: KioskConfig, args: argparse.Namespace) -> int:
                 answer = _answer(engine, line.strip(), session, knowledge, stream_to=None)
                 print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         return 0
-    answer = _answer(engine, args.question, session, knowledge,
-                     stream_to=None if args.json else sys.stdout)
+    answer = _answer(
+        engine, args.question, session, knowledge, stream_to=None if args.json else sys.stdout
+    )
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
@@ -118,8 +133,9 @@ def _ask(config: KioskConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-def _answer(engine: AnswerEngine, question: str, session: Session, knowledge: Knowledge,
-            stream_to: Any) -> Answer:
+def _answer(
+    engine: AnswerEngine, question: str, session: Session, knowledge: Knowledge, stream_to: Any
+) -> Answer:
     """One turn; a failure in it becomes the pack's handoff, never a traceback."""
     try:
         if engine.generative:
@@ -136,8 +152,12 @@ async def _stream(engine: AnswerEngine, question: str, session: Session, out: An
     async for event in engine.stream(question, session):
         if isinstance(event, Sentence):
             if out is not None:
-                print(event.text, end=" " if not event.text.endswith(("。", "！", "？")) else "",
-                      file=out, flush=True)
+                print(
+                    event.text,
+                    end=" " if not event.text.endswith(("。", "！", "？")) else "",
+                    file=out,
+                    flush=True,
+                )
         else:
             if out is not None:
                 print(file=out)
@@ -149,7 +169,7 @@ def _print_human(answer: Answer) -> None:
     from rich.console import Console
 
     console = Console(stderr=False, highlight=False)
-    if not answer.mode == "generative":
+    if answer.mode != "generative":
         console.print(answer.text)
     details = [f"{answer.mode}", f"{answer.latency_ms:.0f} ms"]
     if answer.sources:

@@ -29,13 +29,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class RetrievalConfig:
     """How questions are matched against the pack (see kiosk/knowledge/retrieve.py)."""
 
-    dense_weight: float = 0.6
-    """Share of the embedding similarity in the fused score; the rest is BM25."""
-    dense_floor: float = 0.80
+    classifier_weight: float = 0.6
+    """Share of the entry classifier's probability in the fused score."""
+    dense_weight: float = 0.3
+    """Share of the best embedding similarity in the fused score; the rest is BM25."""
+    dense_floor: float = 0.85
     """Cosine at or below which the dense signal counts as zero."""
     dense_ceiling: float = 0.95
     """Cosine at or above which the dense signal counts as certain."""
-    threshold: float = 0.5
+    threshold: float = 0.27
     """Fused score below which the kiosk hands off to staff instead of answering."""
     answer_penalty: float = 0.03
     """Matching an answer text counts slightly less than matching a question."""
@@ -122,11 +124,22 @@ def load_config(path: Path | None = None) -> KioskConfig:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigError(f"config file {path} does not exist",
-                          hint="check the --config path, or leave it out to use defaults") from exc
+        raise ConfigError(
+            f"config file {path} does not exist",
+            hint="check the --config path, or leave it out to use defaults",
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: bad TOML: {exc}", hint="fix the TOML syntax there") from exc
-    return _build(KioskConfig, data, "", path)
+    config: KioskConfig = _build(KioskConfig, data, "", path)
+    return config
+
+
+_KIND_NAMES = {
+    int: "a whole number",
+    float: "a number",
+    str: "text in quotes",
+    bool: "true or false",
+}
 
 
 def _build(cls: type[Any], table: dict[str, Any], section: str, path: Path) -> Any:
@@ -153,8 +166,10 @@ def _convert(hint: Any, value: Any, where: str, path: Path) -> Any:
     if typing.get_origin(hint) is Literal:
         choices = typing.get_args(hint)
         if value not in choices:
-            raise ConfigError(f"{path}: {where} = {value!r} is not allowed",
-                              hint=f"use one of: {', '.join(map(repr, choices))}")
+            raise ConfigError(
+                f"{path}: {where} = {value!r} is not allowed",
+                hint=f"use one of: {', '.join(map(repr, choices))}",
+            )
         return value
     expected = hint if isinstance(hint, type) else str
     if isinstance(hint, types.UnionType):
@@ -162,6 +177,8 @@ def _convert(hint: Any, value: Any, where: str, path: Path) -> Any:
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-        raise ConfigError(f"{path}: {where} = {value!r} should be a {expected.__name__}",
-                          hint=f"write {where} as a {expected.__name__}")
+        kind = _KIND_NAMES.get(expected, expected.__name__)
+        raise ConfigError(
+            f"{path}: {where} = {value!r} should be {kind}", hint=f"write {where} as {kind}"
+        )
     return value

@@ -3,6 +3,7 @@ confidence gate, then a grounded or generative answer. No confident source, no a
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -11,7 +12,6 @@ from typing import TYPE_CHECKING
 from kiosk.answer.guard import is_manipulation
 from kiosk.answer.intents import Intent, route_intent
 from kiosk.answer.replies import fixed_reply, ticket_reply
-from kiosk.answer.sentences import split_sentences
 from kiosk.answer.types import Answer, AnswerEvent, AnswerMode, Generated, Sentence
 from kiosk.config import AnswerConfig, RetrievalConfig
 from kiosk.knowledge.pack import Pack
@@ -21,6 +21,13 @@ from kiosk.lang import Lang, detect_language
 
 if TYPE_CHECKING:
     from kiosk.answer.generative import GenerativeAnswerer
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?])\s*|(?<=[.])\s+")
+
+
+def split_sentences(text: str) -> list[str]:  # TODO: use kiosk.answer.sentences when it lands
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
 class Session:
@@ -43,8 +50,14 @@ class Plan:
 class AnswerEngine:
     """Answers questions about one pack; grounded by default, generative when given a model."""
 
-    def __init__(self, pack: Pack, retriever: Retriever, answer: AnswerConfig,
-                 retrieval: RetrievalConfig, generator: GenerativeAnswerer | None = None) -> None:
+    def __init__(
+        self,
+        pack: Pack,
+        retriever: Retriever,
+        answer: AnswerConfig,
+        retrieval: RetrievalConfig,
+        generator: GenerativeAnswerer | None = None,
+    ) -> None:
         self.pack = pack
         self._retriever = retriever
         self._answer = answer
@@ -81,9 +94,15 @@ class AnswerEngine:
                 else:
                     generated = event
             if generated is not None and generated.text:
-                answer = Answer(question, plan.lang, generated.text, generated.sources,
-                                handoff=False, mode="generative",
-                                action=self._action_of(generated.sources))
+                answer = Answer(
+                    question,
+                    plan.lang,
+                    generated.text,
+                    generated.sources,
+                    handoff=False,
+                    mode="generative",
+                    action=self._action_of(generated.sources),
+                )
         if answer is None:  # grounded, or the model strayed before saying anything supported
             answer = self._grounded(question, plan.lang, plan.hits[0])
         if answer.mode != "generative":
@@ -109,19 +128,38 @@ class AnswerEngine:
     def _grounded(self, question: str, lang: Lang, hit: Hit) -> Answer:
         entry = self.pack.entry(hit.source)
         if entry is not None:
-            return Answer(question, lang, entry.answer.get(lang), (entry.id,), handoff=False,
-                          mode="grounded", action=entry.action)
+            return Answer(
+                question,
+                lang,
+                entry.answer.get(lang),
+                (entry.id,),
+                handoff=False,
+                mode="grounded",
+                action=entry.action,
+            )
         chunk = self.pack.doc(hit.source)
         text = chunk.text.split("\n\n")[0] if chunk else ""
         return Answer(question, lang, text, (hit.source,), handoff=False, mode="grounded")
 
     def _handoff(self, question: str, lang: Lang) -> Answer:
-        return Answer(question, lang, self.pack.handoff.get(lang), (), handoff=True,
-                      mode="handoff", action="call_staff")
+        return Answer(
+            question,
+            lang,
+            self.pack.handoff.get(lang),
+            (),
+            handoff=True,
+            mode="handoff",
+            action="call_staff",
+        )
 
     def _intent_reply(self, question: str, lang: Lang, intent: Intent, session: Session) -> Answer:
-        def reply(text: str, action: str | None = None, handoff: bool = False,
-                  mode: AnswerMode = "intent", reply_lang: Lang = lang) -> Answer:
+        def reply(
+            text: str,
+            action: str | None = None,
+            handoff: bool = False,
+            mode: AnswerMode = "intent",
+            reply_lang: Lang = lang,
+        ) -> Answer:
             return Answer(question, reply_lang, text, (), handoff, mode, intent.name, action)
 
         match intent.name:

@@ -24,16 +24,22 @@ _INJECTION = (
         r"\b(pretend|act as|roleplay|role play|play the role|imagine you are|behave as)\b.{0,40}"
         r"\b(you|manager|admin|administrator|developer|staff|human|unrestricted|ai|another)\b"
     ),
-    re.compile(r"\b(reveal|show|print|repeat|tell me|output)\b.{0,20}\b(prompt|instructions|"
-               r"configuration|system message)\b"),
+    re.compile(
+        r"\b(reveal|show|print|repeat|tell me|output)\b.{0,20}\b(prompt|instructions|"
+        r"configuration|system message)\b"
+    ),
     re.compile(
         r"(忽略|无视|忘记|忘掉|不要管|别管|绕过|跳过|覆盖)(掉)?.{0,12}(指令|规则|设定|提示|限制|要求|"
         r"之前|以前|上面|前面|所有)"
     ),
-    re.compile(r"系统提示|提示词|系统指令|开发者模式|越狱|不受限制|没有限制|解除限制|内部指令|原始指令"),
+    re.compile(
+        r"系统提示|提示词|系统指令|开发者模式|越狱|不受限制|没有限制|解除限制|内部指令|原始指令"
+    ),
     re.compile(r"(你现在是|从现在开始你|现在起你|你不再是|新的指令|新指令)"),
-    re.compile(r"(假装|假设你是|扮演|充当|冒充|你就是).{0,16}(经理|管理员|开发者|工作人员|员工|人类|"
-               r"没有限制|另一个|客服|行长|主管)"),
+    re.compile(
+        r"(假装|假设你是|扮演|充当|冒充|你就是).{0,16}(经理|管理员|开发者|工作人员|员工|人类|"
+        r"没有限制|另一个|客服|行长|主管)"
+    ),
 )
 
 

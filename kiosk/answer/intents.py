@@ -35,34 +35,66 @@ _Q_WORDS = re.compile(
     r"which|is there|are there)\b"
 )
 _RULES: tuple[tuple[IntentName, re.Pattern[str]], ...] = (
-    ("switch_language", re.compile(
-        r"(说|讲|用|改|换|切换到?|切换成)(英文|英语)|英文服务|\b(speak|switch to|in|use)\b.{0,12}"
-        r"\b(english)\b|english please|^english$")),
-    ("switch_language", re.compile(
-        r"(说|讲|用|改|换|切换到?|切换成)(中文|普通话|汉语|国语)|^中文$|\b(speak|switch to|in|use)\b"
-        r".{0,12}\b(chinese|mandarin|putonghua)\b|chinese please|^(chinese|mandarin)$")),
-    ("call_staff", re.compile(
-        r"(叫|找|呼叫|喊|请|要|需要)(一下|一个|个)?(工作人员|人工|客服|服务员|经理|大堂经理|保安|"
-        r"前台|真人)|转人工|人工服务|\b(call|get|fetch|talk to|speak to|speak with|need|want)\b.{0,10}"
-        r"\b(staff|human|person|someone|agent|manager|attendant|employee|member of staff|help desk)\b"
-        r"|^(human|staff)( please)?$")),
-    ("take_ticket", re.compile(
-        r"(取|拿|领|排|抽|要)(一?个|一下)?(号|号码|排队号)(?!线)|排队取号|\b(take|get|give me|print|"
-        r"want|need|grab)\b.{0,16}\b(queue ticket|queue number|a number|my number|number ticket)\b"
-        r"|\bjoin the queue\b")),
-    ("repeat", re.compile(
-        r"再说一遍|再说一次|再讲一遍|再讲一次|重复一下|重复一遍|没听清|没听懂|你说什么|刚才说的?什么|"
-        r"\b(say (that|it) again|repeat( that| it)?|pardon|come again|what did you say|"
-        r"(didn't|did not) (catch|hear))\b")),
+    (
+        "switch_language",
+        re.compile(
+            r"(说|讲|用|改|换|切换到?|切换成)(英文|英语)|英文服务|\b(speak|switch to|in|use)\b.{0,12}"
+            r"\b(english)\b|english please|^english$"
+        ),
+    ),
+    (
+        "switch_language",
+        re.compile(
+            r"(说|讲|用|改|换|切换到?|切换成)(中文|普通话|汉语|国语)|^中文$|\b(speak|switch to|in|use)\b"
+            r".{0,12}\b(chinese|mandarin|putonghua)\b|chinese please|^(chinese|mandarin)$"
+        ),
+    ),
+    (
+        "call_staff",
+        re.compile(
+            r"(叫|找|呼叫|喊|请|要|需要)(一下|一个|个)?(工作人员|人工|客服|服务员|经理|大堂经理|保安|"
+            r"前台|真人)|转人工|人工服务|\b(call|get|fetch|talk to|speak to|speak with|need|want)\b.{0,10}"
+            r"\b(staff|human|person|someone|agent|manager|attendant|employee|member of staff|help desk)\b"
+            r"|^(human|staff)( please)?$"
+        ),
+    ),
+    (
+        "take_ticket",
+        re.compile(
+            r"(取|拿|领|排|抽|要)(一?个|一下)?(号|号码|排队号)(?!线)|(取|拿|领|排)一?个.{1,10}的号|排队取号|\b(take|get|give me|print|"
+            r"want|need|grab)\b.{0,16}\b(queue ticket|queue number|a number|my number|number ticket)\b"
+            r"|\bjoin the queue\b"
+        ),
+    ),
+    (
+        "repeat",
+        re.compile(
+            r"再说一遍|再说一次|再讲一遍|再讲一次|重复一下|重复一遍|没听清|没听懂|你说什么|刚才说的?什么|"
+            r"\b(say (that|it) again|repeat( that| it)?|pardon|come again|what did you say|"
+            r"(didn't|did not) (catch|hear))\b"
+        ),
+    ),
     ("slower", re.compile(r"(说|讲)?慢(一)?点|说得太快|太快了|\b(slower|slow down|too fast)\b")),
-    ("louder", re.compile(
-        r"大声(一)?点|声音大(一)?点|听不见|听不到|\b(louder|speak up|can't hear|cannot hear)\b")),
-    ("stop", re.compile(
-        r"^(停|停止|停下|别说了|不要说了|不用了|好了|算了|闭嘴|安静|取消)$|^(stop|stop talking|"
-        r"be quiet|quiet|that's enough|enough|never mind|nevermind|cancel|shut up)$")),
-    ("greeting", re.compile(
-        r"^(你好|您好|hi|hello|hey|嗨|哈喽|早上好|下午好|晚上好|good (morning|afternoon|evening))"
-        r"( (there|kiosk))?$")),
+    (
+        "louder",
+        re.compile(
+            r"大声(一)?点|声音大(一)?点|听不见|听不到|\b(louder|speak up|can't hear|cannot hear)\b"
+        ),
+    ),
+    (
+        "stop",
+        re.compile(
+            r"^(停|停止|停下|别说了|不要说了|不用了|好了|算了|闭嘴|安静|取消)$|^(stop|stop talking|"
+            r"be quiet|quiet|that's enough|enough|never mind|nevermind|cancel|shut up)$"
+        ),
+    ),
+    (
+        "greeting",
+        re.compile(
+            r"^(你好|您好|hi|hello|hey|嗨|哈喽|早上好|下午好|晚上好|good (morning|afternoon|evening))"
+            r"( (there|kiosk))?$"
+        ),
+    ),
 )
 _ALWAYS = frozenset({"repeat", "stop", "switch_language", "slower", "louder", "greeting"})
 _MAX_CHARS = 40
@@ -94,6 +126,8 @@ def _service_named(text: str, services: tuple[Service, ...]) -> str | None:
         if (zh and zh in text) or (en and en in text):
             return service.code
         code = service.code.lower()
-        if re.search(rf"\b(service|counter|window|type|queue) {code}\b|{code}(类|号窗口|窗口)", text):
+        if re.search(
+            rf"\b(service|counter|window|type|queue) {code}\b|{code}(类|号窗口|窗口)", text
+        ):
             return service.code
     return services[0].code if len(services) == 1 else None

@@ -6,15 +6,21 @@ from kiosk.knowledge.pack import Pack
 from kiosk.lang import Lang
 
 _FIXED: dict[str, dict[Lang, str]] = {
-    "call_staff": {"zh": "好的，已为您呼叫工作人员，请稍候。",
-                   "en": "Of course. I've called a member of staff; please wait a moment."},
-    "nothing_to_repeat": {"zh": "我还没有回答过问题呢，请问有什么可以帮您？",
-                          "en": "I haven't answered anything yet. How can I help you?"},
+    "call_staff": {
+        "zh": "好的，已为您呼叫工作人员，请稍候。",
+        "en": "Of course. I've called a member of staff; please wait a moment.",
+    },
+    "nothing_to_repeat": {
+        "zh": "我还没有回答过问题呢，请问有什么可以帮您？",
+        "en": "I haven't answered anything yet. How can I help you?",
+    },
     "stop": {"zh": "好的。", "en": "Okay."},
     "slower": {"zh": "好的，我会说慢一点。", "en": "Sure, I'll speak more slowly."},
     "louder": {"zh": "好的，我会大声一点。", "en": "Sure, I'll speak up."},
-    "switch_language": {"zh": "好的，我们说中文。请问有什么可以帮您？",
-                        "en": "Sure, let's speak English. How can I help you?"},
+    "switch_language": {
+        "zh": "好的，我们说中文。请问有什么可以帮您？",
+        "en": "Sure, let's speak English. How can I help you?",
+    },
 }
 
 

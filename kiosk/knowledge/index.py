@@ -8,23 +8,32 @@ is guarded by a file lock, so two processes starting together build it once.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import logging
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+import yaml
+
 from kiosk.errors import KnowledgeIndexError
-from kiosk.knowledge.embed import Embedder, KioskEmbeddingFunction
+from kiosk.knowledge.classifier import EntryClassifier
+from kiosk.knowledge.embed import Embedder, KioskEmbeddingFunction, Vectors
 from kiosk.knowledge.pack import Pack
 from kiosk.knowledge.text import Tokenizer
 from kiosk.lang import Lang
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 3
 """Bump when what is indexed changes, so old indexes rebuild themselves."""
+CLASSIFIER_C = 100.0
+"""Inverse regularisation of the entry classifier (measured in bench/tune_gate.py)."""
+OUT_OF_SCOPE = "__out_of_scope__"
+"""The classifier's class for questions no pack answers (weather, jokes, stock tips…)."""
+OUT_OF_SCOPE_FILE = Path(__file__).with_name("out_of_scope.yaml")
 COLLECTION = "knowledge"
 BATCH = 64
 
@@ -52,14 +61,20 @@ def indexed_texts(pack: Pack) -> list[IndexedText]:
     for entry in pack.entries:
         for lang in pack.languages:
             for number, question in enumerate(entry.questions.get(lang)):
-                items.append(IndexedText(f"{entry.id}/q/{lang}/{number}", entry.id, "question",
-                                         lang, question))
+                items.append(
+                    IndexedText(
+                        f"{entry.id}/q/{lang}/{number}", entry.id, "question", lang, question
+                    )
+                )
             answer = getattr(entry.answer, lang)
             if answer:
                 items.append(IndexedText(f"{entry.id}/a/{lang}", entry.id, "answer", lang, answer))
     for chunk in pack.docs:
-        items.append(IndexedText(f"{chunk.id}/d", chunk.id, "doc", chunk.lang,
-                                 f"{chunk.heading}\n{chunk.text}"))
+        items.append(
+            IndexedText(
+                f"{chunk.id}/d", chunk.id, "doc", chunk.lang, f"{chunk.heading}\n{chunk.text}"
+            )
+        )
     return items
 
 
@@ -89,13 +104,21 @@ class Manifest:
 class KnowledgeIndex:
     """A ready index: the chromadb collection and the BM25 corpus of one pack."""
 
-    def __init__(self, pack: Pack, collection: Any, items: list[IndexedText],
-                 embedder: Embedder, tokenizer: Tokenizer) -> None:
+    def __init__(
+        self,
+        pack: Pack,
+        collection: Any,
+        items: list[IndexedText],
+        embedder: Embedder,
+        tokenizer: Tokenizer,
+        classifier: EntryClassifier,
+    ) -> None:
         self.pack = pack
         self.collection = collection
         self.items = items
         self.embedder = embedder
         self.tokenizer = tokenizer
+        self.classifier = classifier
 
 
 def index_folder(data_dir: Path, pack: Pack) -> Path:
@@ -110,7 +133,14 @@ def is_fresh(data_dir: Path, pack: Pack, embedder: Embedder) -> bool:
 
 
 def _manifest_for(pack: Pack, embedder: Embedder, count: int) -> Manifest:
-    return Manifest(pack.id, pack.content_hash, embedder.model_id, INDEX_FORMAT, count)
+    digest = hashlib.sha256(pack.content_hash.encode() + OUT_OF_SCOPE_FILE.read_bytes())
+    return Manifest(pack.id, digest.hexdigest(), embedder.model_id, INDEX_FORMAT, count)
+
+
+def out_of_scope_questions() -> list[str]:
+    """The built-in questions no institution answers, in both languages."""
+    data = yaml.safe_load(OUT_OF_SCOPE_FILE.read_text(encoding="utf-8"))
+    return [str(text) for lang in ("zh", "en") for text in data.get(lang, [])]
 
 
 @contextmanager
@@ -124,8 +154,15 @@ def _locked(folder: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def open_index(pack: Pack, data_dir: Path, embedder: Embedder, tokenizer: Tokenizer,
-               progress: Progress | None = None, *, rebuild: bool = False) -> KnowledgeIndex:
+def open_index(
+    pack: Pack,
+    data_dir: Path,
+    embedder: Embedder,
+    tokenizer: Tokenizer,
+    progress: Progress | None = None,
+    *,
+    rebuild: bool = False,
+) -> KnowledgeIndex:
     """Open the pack's index, building or rebuilding it first when missing or stale."""
     import chromadb
     from chromadb.config import Settings
@@ -134,20 +171,30 @@ def open_index(pack: Pack, data_dir: Path, embedder: Embedder, tokenizer: Tokeni
     items = indexed_texts(pack)
     try:
         with _locked(folder):
-            stale = rebuild or not is_fresh(data_dir, pack, embedder)
-            if stale and (folder / "chroma").exists():
-                shutil.rmtree(folder / "chroma")
+            classifier = None if rebuild else EntryClassifier.load(folder / "classifier.npz")
+            stale = classifier is None or not is_fresh(data_dir, pack, embedder)
             client = chromadb.PersistentClient(
                 path=str(folder / "chroma"),
                 settings=Settings(anonymized_telemetry=False, allow_reset=False),
             )
+            if stale and COLLECTION in [c.name for c in client.list_collections()]:
+                # Delete through the client: chromadb keeps one client per path per process.
+                client.delete_collection(COLLECTION)
             collection = client.get_or_create_collection(
                 COLLECTION,
                 embedding_function=KioskEmbeddingFunction(embedder),  # type: ignore[arg-type]
                 metadata={"hnsw:space": "cosine"},
             )
-            if stale:
-                _fill(collection, items, embedder, progress)
+            if stale or classifier is None:  # (None only when stale; for mypy)
+                (folder / "manifest.json").unlink(missing_ok=True)
+                vectors = _fill(collection, items, embedder, progress)
+                negatives = out_of_scope_questions()
+                classifier = EntryClassifier.train(
+                    [item.source for item in items] + [OUT_OF_SCOPE] * len(negatives),
+                    np.vstack([vectors, embedder.embed(negatives, query=True)]),
+                    CLASSIFIER_C,
+                )
+                classifier.save(folder / "classifier.npz")
                 _manifest_for(pack, embedder, len(items)).write(folder / "manifest.json")
     except OSError as exc:
         raise KnowledgeIndexError(
@@ -155,21 +202,27 @@ def open_index(pack: Pack, data_dir: Path, embedder: Embedder, tokenizer: Tokeni
             hint="choose a writable --data-dir, or free disk space",
         ) from exc
     logging.getLogger(__name__).debug("index %s ready: %d texts", folder, len(items))
-    return KnowledgeIndex(pack, collection, items, embedder, tokenizer)
+    return KnowledgeIndex(pack, collection, items, embedder, tokenizer, classifier)
 
 
-def _fill(collection: Any, items: list[IndexedText], embedder: Embedder,
-          progress: Progress | None) -> None:
+def _fill(
+    collection: Any, items: list[IndexedText], embedder: Embedder, progress: Progress | None
+) -> Vectors:
+    """Embed and store every text; returns the vectors, in the order of `items`."""
     total = len(items)
+    parts: list[Vectors] = []
     for start in range(0, total, BATCH):
-        batch = items[start:start + BATCH]
+        batch = items[start : start + BATCH]
         vectors = embedder.embed([item.text for item in batch], query=False)
+        parts.append(vectors)
         collection.add(
             ids=[item.item_id for item in batch],
             documents=[item.text for item in batch],
             embeddings=[vector.tolist() for vector in vectors],
-            metadatas=[{"source": item.source, "kind": item.kind, "lang": item.lang}
-                       for item in batch],
+            metadatas=[
+                {"source": item.source, "kind": item.kind, "lang": item.lang} for item in batch
+            ],
         )
         if progress:
             progress(min(start + BATCH, total), total)
+    return np.vstack(parts) if parts else np.zeros((0, 384), dtype=np.float32)

@@ -21,7 +21,14 @@ from kiosk.lang import LANGS, Lang, is_lang
 
 ENTRY_FIELDS = ("id", "questions", "answer", "tags", "action")
 PACK_KEYS = (
-    "id", "languages", "name", "greeting", "handoff", "instructions", "suggested", "services",
+    "id",
+    "languages",
+    "name",
+    "greeting",
+    "handoff",
+    "instructions",
+    "suggested",
+    "services",
 )
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ACTION = re.compile(r"^(ticket:[A-Z]|call_staff)$")
@@ -118,34 +125,50 @@ def _read_pack_toml(path: Path, problems: _Problems) -> dict[str, Any]:
         raise PackError(f"{path}: bad TOML: {exc}", hint="fix the TOML syntax there") from exc
     for key in data:
         if key not in PACK_KEYS:
-            problems.add(f"{path}:{_toml_line(text, key)}", f"unknown key {key!r}",
-                         _did_you_mean(key, PACK_KEYS))
+            problems.add(
+                f"{path}:{_toml_line(text, key)}",
+                f"unknown key {key!r}",
+                _did_you_mean(key, PACK_KEYS),
+            )
     pack_id = data.get("id")
     if not isinstance(pack_id, str) or not _ID.match(pack_id):
-        problems.add(f"{path}:{_toml_line(text, 'id')}", "id missing or not lowercase ascii",
-                     'write e.g. id = "metro"')
+        problems.add(
+            f"{path}:{_toml_line(text, 'id')}",
+            "id missing or not lowercase ascii",
+            'write e.g. id = "metro"',
+        )
         pack_id = path.parent.name
     raw_langs = data.get("languages", ["zh", "en"])
     languages: tuple[Lang, ...] = tuple(lang for lang in raw_langs if is_lang(lang))
     if not languages or len(languages) != len(raw_langs):
-        problems.add(f"{path}:{_toml_line(text, 'languages')}", f"languages {raw_langs!r}",
-                     'use a list drawn from "zh" and "en", e.g. languages = ["zh", "en"]')
+        problems.add(
+            f"{path}:{_toml_line(text, 'languages')}",
+            f"languages {raw_langs!r}",
+            'use a list drawn from "zh" and "en", e.g. languages = ["zh", "en"]',
+        )
         languages = LANGS
 
     def bilingual(key: str, required: bool = True) -> Bilingual:
         table = data.get(key, {})
         where = f"{path}:{_toml_line(text, key)}"
         if not isinstance(table, dict):
-            problems.add(where, f"[{key}] must be a table", f'write [{key}] then zh = "…", en = "…"')
+            problems.add(
+                where, f"[{key}] must be a table", f'write [{key}] then zh = "…", en = "…"'
+            )
             return Bilingual("", "")
         for key_inside in table:
             if not is_lang(key_inside):
-                hint = (f"move {key_inside!r} above the first [table] of the file"
-                        if key_inside in PACK_KEYS else 'only zh = "…" and en = "…" go here')
+                hint = (
+                    f"move {key_inside!r} above the first [table] of the file"
+                    if key_inside in PACK_KEYS
+                    else 'only zh = "…" and en = "…" go here'
+                )
                 problems.add(where, f"[{key}] has an unknown key {key_inside!r}", hint)
         for lang in languages if required else ():
             if not str(table.get(lang, "")).strip():
-                problems.add(where, f"[{key}] has no {lang!r} text", f'add {lang} = "…" under [{key}]')
+                problems.add(
+                    where, f"[{key}] has no {lang!r} text", f'add {lang} = "…" under [{key}]'
+                )
         return Bilingual(str(table.get("zh", "")).strip(), str(table.get("en", "")).strip())
 
     services: list[Service] = []
@@ -153,10 +176,14 @@ def _read_pack_toml(path: Path, problems: _Problems) -> dict[str, Any]:
         code = raw.get("code", "") if isinstance(raw, dict) else ""
         where = f"{path}:{_toml_line(text, 'services')}"
         if not re.fullmatch(r"[A-Z]", str(code)):
-            problems.add(where, f"service code {code!r}", "use one uppercase letter, e.g. code = \"A\"")
+            problems.add(
+                where, f"service code {code!r}", 'use one uppercase letter, e.g. code = "A"'
+            )
             continue
         if any(s.code == code for s in services):
-            problems.add(where, f"service code {code!r} used twice", "give each service its own letter")
+            problems.add(
+                where, f"service code {code!r} used twice", "give each service its own letter"
+            )
         name = Bilingual(str(raw.get("zh", "")).strip(), str(raw.get("en", "")).strip())
         for lang in languages:
             if not getattr(name, lang):
@@ -164,8 +191,11 @@ def _read_pack_toml(path: Path, problems: _Problems) -> dict[str, Any]:
         services.append(Service(str(code), name))
     suggested = data.get("suggested", [])
     if not isinstance(suggested, list) or not all(isinstance(s, str) for s in suggested):
-        problems.add(f"{path}:{_toml_line(text, 'suggested')}", "suggested must be a list of ids",
-                     'write suggested = ["entry-id", …]')
+        problems.add(
+            f"{path}:{_toml_line(text, 'suggested')}",
+            "suggested must be a list of ids",
+            'write suggested = ["entry-id", …]',
+        )
         suggested = []
     return {
         "id": pack_id,
@@ -190,22 +220,28 @@ def _read_faq(
     if data is None:
         return []
     if not isinstance(data, list):
-        problems.add(f"{path}:1", "the file must be a list of entries",
-                     "start each entry with '- id: …'")
+        problems.add(
+            f"{path}:1", "the file must be a list of entries", "start each entry with '- id: …'"
+        )
         return []
     entries: list[FaqEntry] = []
     first_line: dict[str, int] = {}
     codes = {service.code for service in services}
     for index, raw in enumerate(data, start=1):
         if not isinstance(raw, LineMap):
-            problems.add(f"{path}", f"entry #{index} is not a mapping", "write '- id: …' and fields")
+            problems.add(
+                f"{path}", f"entry #{index} is not a mapping", "write '- id: …' and fields"
+            )
             continue
         entry = _read_entry(path, raw, languages, codes, problems)
         if entry is None:
             continue
         if entry.id in first_line:
-            problems.add(f"{path}:{raw.line}", f"duplicate id {entry.id!r} "
-                         f"(first at line {first_line[entry.id]})", "give every entry its own id")
+            problems.add(
+                f"{path}:{raw.line}",
+                f"duplicate id {entry.id!r} (first at line {first_line[entry.id]})",
+                "give every entry its own id",
+            )
             continue
         first_line[entry.id] = raw.line
         entries.append(entry)
@@ -219,11 +255,17 @@ def _read_entry(
     label = f"entry {entry_id!r}" if entry_id else "entry"
     for key in raw:
         if key not in ENTRY_FIELDS:
-            problems.add(f"{path}:{raw.key_lines[key]}", f"{label}: unknown field {key!r}",
-                         _did_you_mean(key, ENTRY_FIELDS))
+            problems.add(
+                f"{path}:{raw.key_lines[key]}",
+                f"{label}: unknown field {key!r}",
+                _did_you_mean(key, ENTRY_FIELDS),
+            )
     if not isinstance(entry_id, str) or not _ID.match(entry_id):
-        problems.add(f"{path}:{raw.line}", f"{label}: id missing or not lowercase ascii "
-                     "kebab-case", "write e.g. 'id: lost-property'")
+        problems.add(
+            f"{path}:{raw.line}",
+            f"{label}: id missing or not lowercase ascii kebab-case",
+            "write e.g. 'id: lost-property'",
+        )
         return None
     at = f"{path}:{raw.line}"
     questions = raw.get("questions")
@@ -242,12 +284,17 @@ def _read_entry(
             listed = [listed]
         texts = tuple(str(q).strip() for q in listed or [] if str(q).strip())
         if not texts:
-            problems.add(at, f"{label}: missing {lang!r} questions",
-                         f"add at least one phrasing under questions: {lang}:")
+            problems.add(
+                at,
+                f"{label}: missing {lang!r} questions",
+                f"add at least one phrasing under questions: {lang}:",
+            )
         phrasings[lang] = texts
         text = answer.get(lang)
         if not isinstance(text, str | int | float) or not str(text).strip():
-            problems.add(at, f"{label}: empty {lang!r} answer", f"write the answer under answer: {lang}:")
+            problems.add(
+                at, f"{label}: empty {lang!r} answer", f"write the answer under answer: {lang}:"
+            )
         else:
             answers[lang] = str(text).strip()
     for part, table in (("questions", questions), ("answer", answer)):
@@ -262,10 +309,15 @@ def _read_entry(
     if action is not None:
         action = str(action)
         if not _ACTION.match(action):
-            problems.add(at, f"{label}: action {action!r}", "use 'ticket:<service code>' or 'call_staff'")
+            problems.add(
+                at, f"{label}: action {action!r}", "use 'ticket:<service code>' or 'call_staff'"
+            )
         elif action.startswith("ticket:") and action[7:] not in codes:
-            problems.add(at, f"{label}: action {action!r} names no service of pack.toml",
-                         f"use one of: {', '.join(sorted(codes)) or '(add [[services]] first)'}")
+            problems.add(
+                at,
+                f"{label}: action {action!r} names no service of pack.toml",
+                f"use one of: {', '.join(sorted(codes)) or '(add [[services]] first)'}",
+            )
     return FaqEntry(
         id=entry_id,
         questions=Phrasings(phrasings["zh"], phrasings["en"]),

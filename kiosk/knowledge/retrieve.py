@@ -1,11 +1,12 @@
-"""Hybrid retrieval: dense similarity from chromadb fused with BM25, and a confidence per source.
+"""Hybrid retrieval: a confidence per source from three signals on a 0..1 scale, fused.
 
-Both signals are put on a 0..1 scale before fusing, so the fused score can be compared with a
-fixed threshold (the confidence gate) whatever the pack:
-- dense: the best cosine between the query and any text of the source, rescaled from the
-  band where e5 similarities live (`dense_floor`..`dense_ceiling`) to 0..1;
+- classifier: the pack's entry classifier's probability for the source (kiosk/knowledge/
+  classifier.py) — the best single ranker, but it always picks *some* entry;
+- dense: the best cosine (from chromadb) between the query and any text of the source,
+  rescaled from the band where e5 similarities live (`dense_floor`..`dense_ceiling`);
 - lexical: the BM25 score divided by what the query's terms could score at most — words the
   pack never uses count fully in the divisor, so "what's the weather" scores low everywhere.
+The fused score both ranks the sources and, against a fixed threshold, gates the answer.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 from rank_bm25 import BM25Okapi
 
 from kiosk.config import RetrievalConfig
-from kiosk.knowledge.index import IndexedText, KnowledgeIndex
+from kiosk.knowledge.index import OUT_OF_SCOPE, IndexedText, KnowledgeIndex
 from kiosk.lang import Lang
 
 SourceKind = Literal["faq", "doc"]
@@ -34,6 +36,8 @@ class Hit:
     kind: SourceKind
     score: float
     """Fused confidence, 0..1."""
+    probability: float
+    """The entry classifier's probability for the source."""
     dense: float
     """Best cosine similarity with any text of the source."""
     lexical: float
@@ -74,26 +78,43 @@ class Retriever:
 
         Doc chunks only count in the visitor's language: their text is spoken as written.
         """
-        dense, matched = self._dense(query)
+        vector = self._index.embedder.embed([query], query=True)[0]
+        probabilities = self._index.classifier.probabilities(vector)
+        dense, matched = self._dense(vector)
         lexical = self._lexical(query)
         config = self._config
         floor, ceiling = config.dense_floor, config.dense_ceiling
+        lexical_weight = 1.0 - config.classifier_weight - config.dense_weight
         hits: list[Hit] = []
-        for source in set(dense) | set(lexical):
+        probabilities.pop(OUT_OF_SCOPE, None)
+        for source in set(dense) | set(lexical) | set(probabilities):
             kind = self._kinds[source]
             if kind == "doc" and (source, lang) not in self._doc_langs:
                 continue
+            probability = probabilities.get(source, 0.0)
             cosine = dense.get(source, 0.0)
             dense_score = min(max((cosine - floor) / (ceiling - floor), 0.0), 1.0)
             lex = lexical.get(source, 0.0)
-            score = config.dense_weight * dense_score + (1 - config.dense_weight) * lex
-            hits.append(Hit(source, kind, round(score, 4), round(cosine, 4), round(lex, 4),
-                            matched.get(source, "")))
+            score = (
+                config.classifier_weight * probability
+                + config.dense_weight * dense_score
+                + lexical_weight * lex
+            )
+            hits.append(
+                Hit(
+                    source,
+                    kind,
+                    round(score, 4),
+                    round(probability, 4),
+                    round(cosine, 4),
+                    round(lex, 4),
+                    matched.get(source, ""),
+                )
+            )
         hits.sort(key=lambda hit: hit.score, reverse=True)
         return hits[:limit]
 
-    def _dense(self, query: str) -> tuple[dict[str, float], dict[str, str]]:
-        vector = self._index.embedder.embed([query], query=True)[0]
+    def _dense(self, vector: NDArray[np.float32]) -> tuple[dict[str, float], dict[str, str]]:
         count = len(self._index.items)
         result = self._index.collection.query(
             query_embeddings=[vector.tolist()],

@@ -7,6 +7,7 @@ pinyin, so a homophone still matches lexically.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 
@@ -17,8 +18,22 @@ from pypinyin import Style, lazy_pinyin
 from kiosk.lang import Lang
 
 _ZH_FILLERS = (
-    "请问一下", "我想问一下", "我想问问", "想问一下", "麻烦问一下", "问一下", "请问", "麻烦你",
-    "你好", "您好", "那个", "这个嘛", "就是说", "就是", "然后呢", "然后",
+    "请问一下",
+    "我想问一下",
+    "我想问问",
+    "想问一下",
+    "麻烦问一下",
+    "问一下",
+    "请问",
+    "麻烦你",
+    "你好",
+    "您好",
+    "那个",
+    "这个嘛",
+    "就是说",
+    "就是",
+    "然后呢",
+    "然后",
 )
 # Single characters are fillers only on their own or at either end: 额 is also in 额度.
 _ZH_FILLER_CHARS = re.compile(r"(^|\s)[嗯呃额啊哦吧呀呢哈]+(?=\s|$)|^[嗯呃额啊哦]+|[啊吧呀呢哈]+$")
@@ -27,9 +42,65 @@ _EN_FILLERS = re.compile(
     r"excuse me|sorry|please|kiosk)\b"
 )
 _EN_STOP = frozenset(
-    "a an the is are was were be been am do does did i me my we our you your it its this that "
-    "there here to of for in on at by with and or but if can could would should will shall may "
-    "might must have has had any some just also about get got".split()
+    [
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "do",
+        "does",
+        "did",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+        "you",
+        "your",
+        "it",
+        "its",
+        "this",
+        "that",
+        "there",
+        "here",
+        "to",
+        "of",
+        "for",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "and",
+        "or",
+        "but",
+        "if",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "have",
+        "has",
+        "had",
+        "any",
+        "some",
+        "just",
+        "also",
+        "about",
+        "get",
+        "got",
+    ]
 )
 _PUNCT = re.compile(r"[^\w\s]+")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -62,6 +133,7 @@ class Tokenizer:
     """
 
     def __init__(self) -> None:
+        logging.getLogger("jieba").setLevel(logging.WARNING)  # it logs its start-up at DEBUG
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self._stemmer = snowballstemmer.stemmer("english")
@@ -84,6 +156,56 @@ class Tokenizer:
 
 
 _ZH_STOPWORDS = frozenset(
-    "的 了 吗 么 是 我 你 您 他 她 在 有 和 与 就 都 也 还 要 能 会 可以 一下 什么 怎么 怎么样 "
-    "如何 哪里 哪儿 请 想 去 到 吧 呢 啊 嗯 这 那 个 一 给 让 被 把 我们 你们 这个 那个 请问".split()
+    [
+        "的",
+        "了",
+        "吗",
+        "么",
+        "是",
+        "我",
+        "你",
+        "您",
+        "他",
+        "她",
+        "在",
+        "有",
+        "和",
+        "与",
+        "就",
+        "都",
+        "也",
+        "还",
+        "要",
+        "能",
+        "会",
+        "可以",
+        "一下",
+        "什么",
+        "怎么",
+        "怎么样",
+        "如何",
+        "哪里",
+        "哪儿",
+        "请",
+        "想",
+        "去",
+        "到",
+        "吧",
+        "呢",
+        "啊",
+        "嗯",
+        "这",
+        "那",
+        "个",
+        "一",
+        "给",
+        "让",
+        "被",
+        "把",
+        "我们",
+        "你们",
+        "这个",
+        "那个",
+        "请问",
+    ]
 )

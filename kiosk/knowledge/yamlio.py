@@ -50,7 +50,7 @@ def load_yaml(path: Path) -> Any:
             f"{path}: not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8"
         ) from exc
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

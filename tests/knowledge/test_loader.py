@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import PACKS, TINY_FAQ, TINY_TOML, repo_pack
+from packdata import PACKS, TINY_FAQ, TINY_TOML, repo_pack
 
 from kiosk.errors import PackError
 from kiosk.knowledge.loader import load_pack, pack_hash
@@ -43,15 +43,16 @@ def _problem(write_pack: Callable[..., Path], **files: str) -> str:
 
 
 def test_duplicate_id_names_both_lines(write_pack: Callable[..., Path]) -> None:
-    faq = TINY_FAQ + TINY_FAQ.split("- id: library-card")[0].replace("- id: opening-hours", "- id: wifi")
+    faq = TINY_FAQ + TINY_FAQ.split("- id: library-card")[0].replace(
+        "- id: opening-hours", "- id: wifi"
+    )
     message = _problem(write_pack, faq=faq)
     assert "faq.yaml:42: duplicate id 'wifi' (first at line 29)" in message
 
 
 def test_missing_language_and_empty_answer(write_pack: Callable[..., Path]) -> None:
-    faq = TINY_FAQ.replace(
-        "    en:\n      - Is there wifi?\n      - What is the wifi password?\n      - How do I get online?\n", ""
-    )
+    english = ("Is there wifi?", "What is the wifi password?", "How do I get online?")
+    faq = TINY_FAQ.replace("    en:\n" + "".join(f"      - {q}\n" for q in english), "")
     faq = faq.replace("zh: 无线网名称是TinyLib，密码是reading2024。", "zh: ''")
     message = _problem(write_pack, faq=faq)
     assert "faq.yaml:29: entry 'wifi': missing 'en' questions" in message
@@ -88,7 +89,7 @@ def test_pack_toml_problems(write_pack: Callable[..., Path]) -> None:
 
 def test_bad_toml_and_not_a_pack(write_pack: Callable[..., Path], tmp_path: Path) -> None:
     assert "bad TOML" in _problem(write_pack, toml="id = ")
-    with pytest.raises(PackError, match="no pack.toml here"):
+    with pytest.raises(PackError, match=r"no pack\.toml here"):
         load_pack(tmp_path / "empty")
 
 
@@ -99,7 +100,8 @@ def test_docs_are_chunked_by_heading(write_pack: Callable[..., Path]) -> None:
     }
     pack = load_pack(write_pack(docs=docs))
     assert [(chunk.id, chunk.lang) for chunk in pack.docs] == [
-        ("history.zh.md#馆史", "zh"), ("history.zh.md#新馆", "zh"),
+        ("history.zh.md#馆史", "zh"),
+        ("history.zh.md#新馆", "zh"),
         ("rules.en.md#Reading room rules", "en"),
     ]
     assert pack.docs[2].text == "Please keep quiet.\n\nNo food."

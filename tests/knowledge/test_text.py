@@ -25,7 +25,9 @@ def test_normalize_folds_width_case_and_punctuation() -> None:
         ("hello", "en", "hello"),
     ],
 )
-def test_fillers_are_dropped_but_words_that_contain_them_stay(said: str, lang: str, kept: str) -> None:
+def test_fillers_are_dropped_but_words_that_contain_them_stay(
+    said: str, lang: str, kept: str
+) -> None:
     assert strip_fillers(said, lang) == kept  # type: ignore[arg-type]
 
 
