@@ -129,7 +129,7 @@ def _ask(config: KioskConfig, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
-        _print_human(answer)
+        _print_human(answer, streamed=engine.generative)
     return 0
 
 
@@ -165,11 +165,11 @@ async def _stream(engine: AnswerEngine, question: str, session: Session, out: An
     raise RuntimeError("answer stream ended without an answer")
 
 
-def _print_human(answer: Answer) -> None:
+def _print_human(answer: Answer, *, streamed: bool) -> None:
     from rich.console import Console
 
     console = Console(stderr=False, highlight=False)
-    if answer.mode != "generative":
+    if not streamed:
         console.print(answer.text)
     details = [f"{answer.mode}", f"{answer.latency_ms:.0f} ms"]
     if answer.sources:

@@ -3,7 +3,6 @@ confidence gate, then a grounded or generative answer. No confident source, no a
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING
 from kiosk.answer.guard import is_manipulation
 from kiosk.answer.intents import Intent, route_intent
 from kiosk.answer.replies import fixed_reply, ticket_reply
+from kiosk.answer.sentences import split_sentences
 from kiosk.answer.types import Answer, AnswerEvent, AnswerMode, Generated, Sentence
 from kiosk.config import AnswerConfig, RetrievalConfig
 from kiosk.knowledge.pack import Pack
@@ -21,13 +21,6 @@ from kiosk.lang import Lang, detect_language
 
 if TYPE_CHECKING:
     from kiosk.answer.generative import GenerativeAnswerer
-
-
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?])\s*|(?<=[.])\s+")
-
-
-def split_sentences(text: str) -> list[str]:  # TODO: use kiosk.answer.sentences when it lands
-    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
 class Session:
