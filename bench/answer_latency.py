@@ -24,12 +24,12 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from answer_quality import BENCH, PACKS  # noqa: E402
+from answer_quality import BENCH, PACKS
 
-from kiosk.answer.engine import AnswerEngine, Session  # noqa: E402
-from kiosk.answer.types import Sentence  # noqa: E402
-from kiosk.assemble import build_engine, open_knowledge  # noqa: E402
-from kiosk.config import KioskConfig  # noqa: E402
+from kiosk.answer.engine import AnswerEngine, Session
+from kiosk.answer.types import Sentence
+from kiosk.assemble import build_engine, open_knowledge
+from kiosk.config import KioskConfig
 
 
 def smollm2() -> str:
