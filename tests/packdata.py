@@ -25,6 +25,10 @@ en = "Hello, welcome to the Tiny Library."
 zh = "这个问题我回答不了，已为您呼叫工作人员。"
 en = "I can't answer that, so I've called a member of staff."
 
+[instructions]
+zh = "你是小小图书馆的数字人助手。只根据提供的资料回答，回答简短。"
+en = "You are the digital assistant of the Tiny Library. Answer only from the entries, briefly."
+
 [[services]]
 code = "A"
 zh = "借还书"

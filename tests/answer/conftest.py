@@ -204,42 +204,12 @@ def tokenizer() -> Tokenizer:
     return Tokenizer()
 
 
-LIBRARY_TOML = """\
-id = "tiny"
-languages = ["zh", "en"]
-
-[name]
-zh = "小小图书馆"
-en = "Tiny Library"
-
-[greeting]
-zh = "您好，欢迎来到小小图书馆。"
-en = "Hello, welcome to the Tiny Library."
-
-[handoff]
-zh = "这个问题我回答不了，已为您呼叫工作人员。"
-en = "I can't answer that, so I've called a member of staff."
-
-[instructions]
-zh = "你是小小图书馆的数字人助手。只根据提供的资料回答，回答简短。"
-en = "You are the digital assistant of the Tiny Library. Answer only from the entries, briefly."
-
-[[services]]
-code = "A"
-zh = "借还书"
-en = "Borrowing and Returns"
-
-[[services]]
-code = "B"
-zh = "办证"
-en = "Library Cards"
-"""
 
 
 @pytest.fixture
 def tiny_pack(write_pack: Callable[..., Path]) -> Pack:
     """The three-entry library pack of tests/conftest.py, with instructions, loaded for real."""
-    return load_pack(write_pack(toml=LIBRARY_TOML))
+    return load_pack(write_pack())
 
 
 @pytest.fixture(scope="session")
