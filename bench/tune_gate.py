@@ -102,7 +102,7 @@ def main() -> int:
     weights = [(wp, wd) for wp in np.arange(0, 1.01, 0.1) for wd in np.arange(0, 1.01 - wp, 0.1)]
     results = []
     for (wp, wd), floor, ceiling in itertools.product(
-        weights, (0.75, 0.80, 0.85), (0.92, 0.95, 1.0)
+        weights, (0.2, 0.3, 0.4, 0.5, 0.6), (0.7, 0.8, 0.9, 1.0)
     ):
         for threshold, top1, declined in signals.score(wp, wd, floor, ceiling, thresholds):
             # Both errors matter; a wrong answer is worse than a handoff, so declines weigh more.

@@ -29,15 +29,16 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class RetrievalConfig:
     """How questions are matched against the pack (see kiosk/knowledge/retrieve.py)."""
 
-    classifier_weight: float = 0.6
+    classifier_weight: float = 0.5
     """Share of the entry classifier's probability in the fused score."""
-    dense_weight: float = 0.3
+    dense_weight: float = 0.4
     """Share of the best embedding similarity in the fused score; the rest is BM25."""
-    dense_floor: float = 0.85
-    """Cosine at or below which the dense signal counts as zero."""
-    dense_ceiling: float = 0.95
+    dense_floor: float = 0.40
+    """Cosine (seen from the centre of the pack's texts) at or below which the dense signal
+    counts as zero."""
+    dense_ceiling: float = 0.90
     """Cosine at or above which the dense signal counts as certain."""
-    threshold: float = 0.27
+    threshold: float = 0.23
     """Fused score below which the kiosk hands off to staff instead of answering."""
     answer_penalty: float = 0.03
     """Matching an answer text counts slightly less than matching a question."""

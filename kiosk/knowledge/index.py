@@ -27,7 +27,7 @@ from kiosk.knowledge.pack import Pack
 from kiosk.knowledge.text import Tokenizer
 from kiosk.lang import Lang
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 """Bump when what is indexed changes, so old indexes rebuild themselves."""
 CLASSIFIER_C = 100.0
 """Inverse regularisation of the entry classifier (measured in bench/tune_gate.py)."""
@@ -187,13 +187,7 @@ def open_index(
             )
             if stale or classifier is None:  # (None only when stale; for mypy)
                 (folder / "manifest.json").unlink(missing_ok=True)
-                vectors = _fill(collection, items, embedder, progress)
-                negatives = out_of_scope_questions()
-                classifier = EntryClassifier.train(
-                    [item.source for item in items] + [OUT_OF_SCOPE] * len(negatives),
-                    np.vstack([vectors, embedder.embed(negatives, query=True)]),
-                    CLASSIFIER_C,
-                )
+                classifier = _build(collection, items, embedder, progress)
                 classifier.save(folder / "classifier.npz")
                 _manifest_for(pack, embedder, len(items)).write(folder / "manifest.json")
     except OSError as exc:
@@ -205,24 +199,33 @@ def open_index(
     return KnowledgeIndex(pack, collection, items, embedder, tokenizer, classifier)
 
 
-def _fill(
+def _build(
     collection: Any, items: list[IndexedText], embedder: Embedder, progress: Progress | None
-) -> Vectors:
-    """Embed and store every text; returns the vectors, in the order of `items`."""
+) -> EntryClassifier:
+    """Embed every text, train the classifier, and store the centred vectors in chromadb."""
     total = len(items)
     parts: list[Vectors] = []
     for start in range(0, total, BATCH):
+        parts.append(embedder.embed([item.text for item in items[start : start + BATCH]],
+                                    query=False))
+        if progress:
+            progress(min(start + BATCH, total), total)
+    vectors = np.vstack(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+    negatives = embedder.embed(out_of_scope_questions(), query=True)
+    classifier = EntryClassifier.train(
+        [item.source for item in items] + [OUT_OF_SCOPE] * len(negatives),
+        np.vstack([vectors, negatives]),
+        CLASSIFIER_C,
+    )
+    centred = classifier.centred(vectors)
+    for start in range(0, total, BATCH):
         batch = items[start : start + BATCH]
-        vectors = embedder.embed([item.text for item in batch], query=False)
-        parts.append(vectors)
         collection.add(
             ids=[item.item_id for item in batch],
             documents=[item.text for item in batch],
-            embeddings=[vector.tolist() for vector in vectors],
+            embeddings=[vector.tolist() for vector in centred[start : start + BATCH]],
             metadatas=[
                 {"source": item.source, "kind": item.kind, "lang": item.lang} for item in batch
             ],
         )
-        if progress:
-            progress(min(start + BATCH, total), total)
-    return np.vstack(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+    return classifier

@@ -80,7 +80,7 @@ class Retriever:
         """
         vector = self._index.embedder.embed([query], query=True)[0]
         probabilities = self._index.classifier.probabilities(vector)
-        dense, matched = self._dense(vector)
+        dense, matched = self._dense(self._index.classifier.centred(vector)[0])
         lexical = self._lexical(query)
         config = self._config
         floor, ceiling = config.dense_floor, config.dense_ceiling
