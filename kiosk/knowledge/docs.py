@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -9,6 +10,13 @@ from markdown_it import MarkdownIt
 from kiosk.errors import PackError
 from kiosk.knowledge.pack import DocChunk
 from kiosk.lang import Lang, detect_language, is_lang
+
+_SENTENCE = re.compile(r"(?<=[。！？；!?])|(?<=[.;])\s+")
+
+
+def doc_sentences(text: str) -> list[str]:
+    """The sentences of a section's text (long enough to say something on their own)."""
+    return [part.strip() for part in _SENTENCE.split(text) if len(part.strip()) >= 6]
 
 
 def doc_language(path: Path, text: str) -> Lang:

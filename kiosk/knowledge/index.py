@@ -22,12 +22,13 @@ import yaml
 
 from kiosk.errors import KnowledgeIndexError
 from kiosk.knowledge.classifier import EntryClassifier
+from kiosk.knowledge.docs import doc_sentences
 from kiosk.knowledge.embed import Embedder, KioskEmbeddingFunction, Vectors
 from kiosk.knowledge.pack import Pack
 from kiosk.knowledge.text import Tokenizer
 from kiosk.lang import Lang
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 """Bump when what is indexed changes, so old indexes rebuild themselves."""
 CLASSIFIER_C = 100.0
 """Inverse regularisation of the entry classifier (measured in bench/tune_gate.py)."""
@@ -70,11 +71,11 @@ def indexed_texts(pack: Pack) -> list[IndexedText]:
             if answer:
                 items.append(IndexedText(f"{entry.id}/a/{lang}", entry.id, "answer", lang, answer))
     for chunk in pack.docs:
-        items.append(
-            IndexedText(
-                f"{chunk.id}/d", chunk.id, "doc", chunk.lang, f"{chunk.heading}\n{chunk.text}"
-            )
-        )
+        # A section is one text but many facts: its sentences are indexed too, so the
+        # classifier has more than one example of it and a question about one fact matches.
+        texts = [f"{chunk.heading}\n{chunk.text}", chunk.heading, *doc_sentences(chunk.text)]
+        for number, text in enumerate(dict.fromkeys(texts)):
+            items.append(IndexedText(f"{chunk.id}/d/{number}", chunk.id, "doc", chunk.lang, text))
     return items
 
 

