@@ -22,8 +22,9 @@ from kiosk.errors import LLMError, ModelError
 Role = Literal["system", "user", "assistant"]
 
 INSTALL_HINT = (
-    "install an offline model bundle with `kiosk models install BUNDLE`, "
-    'or set [llm] model = "/path/to/model.gguf" in the config'
+    "copy the GGUF file from the offline model bundle onto this machine and set "
+    '[llm] model = "/path/to/model.gguf" in the config (or pass --model), '
+    'or use [answer] mode = "grounded", which needs no language model'
 )
 
 
@@ -87,8 +88,8 @@ def model_file(config: LLMConfig) -> Path:
             raise ModelError(
                 f"language model {path} is not the expected file "
                 f"(sha256 {digest.hexdigest()}, expected {config.sha256})",
-                hint="the file is corrupt or was replaced: reinstall the model bundle with "
-                "`kiosk models install BUNDLE`, or correct [llm] sha256",
+                hint="the file is corrupt or was replaced: copy it again from the model "
+                "bundle, or correct [llm] sha256",
             )
     return path
 

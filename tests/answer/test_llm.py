@@ -193,7 +193,7 @@ def test_a_missing_model_says_how_to_install_one(tmp_path: Path,
     with pytest.raises(ModelError) as caught:
         worker.start()
     assert "nope.gguf" in caught.value.message
-    assert "kiosk models install" in caught.value.hint
+    assert "offline model bundle" in caught.value.hint
     assert '[llm] model = "/path/to/model.gguf"' in caught.value.hint
     assert not worker.running
 
@@ -201,7 +201,7 @@ def test_a_missing_model_says_how_to_install_one(tmp_path: Path,
 def test_no_model_configured_says_how_to_install_one(llm_config: MakeConfig) -> None:
     with pytest.raises(ModelError) as caught:
         model_file(llm_config(""))
-    assert "kiosk models install" in caught.value.hint
+    assert '[llm] model = "/path/to/model.gguf"' in caught.value.hint
 
 
 def test_a_wrong_sha256_is_refused_before_loading(toy_model: ToyModel,
@@ -210,7 +210,7 @@ def test_a_wrong_sha256_is_refused_before_loading(toy_model: ToyModel,
     with pytest.raises(ModelError) as caught:
         LlamaCppBackend(llm_config(path, sha256="0" * 64)).load()
     assert "not the expected file" in caught.value.message
-    assert "kiosk models install" in caught.value.hint
+    assert "copy it again from the model bundle" in caught.value.hint
 
 
 def test_the_right_sha256_loads(toy_model: ToyModel, llm_config: MakeConfig) -> None:
