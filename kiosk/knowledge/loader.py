@@ -6,7 +6,6 @@ of a pack are listed at once, so an editor can fix them in one pass.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import tomllib
@@ -15,11 +14,11 @@ from typing import Any
 
 from kiosk.errors import PackError
 from kiosk.knowledge.docs import chunk_markdown
-from kiosk.knowledge.pack import Bilingual, DocChunk, FaqEntry, Pack, Phrasings, Service
-from kiosk.knowledge.yamlio import LineMap, load_yaml
+from kiosk.knowledge.faq import read_faq
+from kiosk.knowledge.pack import Bilingual, DocChunk, Pack, Service
+from kiosk.knowledge.problems import ID_PATTERN, Problems, did_you_mean
 from kiosk.lang import LANGS, Lang, is_lang
 
-ENTRY_FIELDS = ("id", "questions", "answer", "tags", "action")
 PACK_KEYS = (
     "id",
     "languages",
@@ -30,33 +29,6 @@ PACK_KEYS = (
     "suggested",
     "services",
 )
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_ACTION = re.compile(r"^(ticket:[A-Z]|call_staff)$")
-
-
-class _Problems:
-    """Collects problems of one pack and raises them together."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.items: list[str] = []
-
-    def add(self, where: str, what: str, fix: str) -> None:
-        self.items.append(f"{where}: {what} — {fix}")
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            count = len(self.items)
-            raise PackError(
-                f"knowledge pack {self.root} has {count} problem{'s' * (count > 1)}:\n  "
-                + "\n  ".join(self.items),
-                hint="edit the files named above, then run the command again",
-            )
-
-
-def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(choices)}"
 
 
 def _toml_line(text: str, key: str) -> int:
@@ -77,10 +49,10 @@ def load_pack(root: Path) -> Pack:
             hint="point --pack at a folder holding pack.toml and faq.yaml "
             "(see knowledge/README.md)",
         )
-    problems = _Problems(root)
+    problems = Problems(root)
     meta = _read_pack_toml(root / "pack.toml", problems)
     languages = meta["languages"]
-    entries = _read_faq(root / "faq.yaml", languages, meta["services"], problems)
+    entries = read_faq(root / "faq.yaml", languages, meta["services"], problems)
     docs = _read_docs(root / "docs")
     ids = {entry.id for entry in entries}
     for suggested in meta["suggested"]:
@@ -117,7 +89,7 @@ def pack_hash(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _read_pack_toml(path: Path, problems: _Problems) -> dict[str, Any]:
+def _read_pack_toml(path: Path, problems: Problems) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
@@ -128,10 +100,10 @@ def _read_pack_toml(path: Path, problems: _Problems) -> dict[str, Any]:
             problems.add(
                 f"{path}:{_toml_line(text, key)}",
                 f"unknown key {key!r}",
-                _did_you_mean(key, PACK_KEYS),
+                did_you_mean(key, PACK_KEYS),
             )
     pack_id = data.get("id")
-    if not isinstance(pack_id, str) or not _ID.match(pack_id):
+    if not isinstance(pack_id, str) or not ID_PATTERN.match(pack_id):
         problems.add(
             f"{path}:{_toml_line(text, 'id')}",
             "id missing or not lowercase ascii",
@@ -208,124 +180,6 @@ def _read_pack_toml(path: Path, problems: _Problems) -> dict[str, Any]:
         "suggested": tuple(suggested),
         "suggested_line": _toml_line(text, "suggested"),
     }
-
-
-def _read_faq(
-    path: Path, languages: tuple[Lang, ...], services: tuple[Service, ...], problems: _Problems
-) -> list[FaqEntry]:
-    if not path.is_file():
-        problems.add(str(path), "file missing", "create faq.yaml with a list of entries")
-        return []
-    data = load_yaml(path)
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        problems.add(
-            f"{path}:1", "the file must be a list of entries", "start each entry with '- id: …'"
-        )
-        return []
-    entries: list[FaqEntry] = []
-    first_line: dict[str, int] = {}
-    codes = {service.code for service in services}
-    for index, raw in enumerate(data, start=1):
-        if not isinstance(raw, LineMap):
-            problems.add(
-                f"{path}", f"entry #{index} is not a mapping", "write '- id: …' and fields"
-            )
-            continue
-        entry = _read_entry(path, raw, languages, codes, problems)
-        if entry is None:
-            continue
-        if entry.id in first_line:
-            problems.add(
-                f"{path}:{raw.line}",
-                f"duplicate id {entry.id!r} (first at line {first_line[entry.id]})",
-                "give every entry its own id",
-            )
-            continue
-        first_line[entry.id] = raw.line
-        entries.append(entry)
-    return entries
-
-
-def _read_entry(
-    path: Path, raw: LineMap, languages: tuple[Lang, ...], codes: set[str], problems: _Problems
-) -> FaqEntry | None:
-    entry_id = raw.get("id")
-    label = f"entry {entry_id!r}" if entry_id else "entry"
-    for key in raw:
-        if key not in ENTRY_FIELDS:
-            problems.add(
-                f"{path}:{raw.key_lines[key]}",
-                f"{label}: unknown field {key!r}",
-                _did_you_mean(key, ENTRY_FIELDS),
-            )
-    if not isinstance(entry_id, str) or not _ID.match(entry_id):
-        problems.add(
-            f"{path}:{raw.line}",
-            f"{label}: id missing or not lowercase ascii kebab-case",
-            "write e.g. 'id: lost-property'",
-        )
-        return None
-    at = f"{path}:{raw.line}"
-    questions = raw.get("questions")
-    answer = raw.get("answer")
-    phrasings: dict[str, tuple[str, ...]] = {"zh": (), "en": ()}
-    answers: dict[str, str] = {"zh": "", "en": ""}
-    if not isinstance(questions, dict):
-        problems.add(at, f"{label}: no questions", "add 'questions:' with zh: and en: lists")
-        questions = {}
-    if not isinstance(answer, dict):
-        problems.add(at, f"{label}: no answer", "add 'answer:' with zh: and en: texts")
-        answer = {}
-    for lang in languages:
-        listed = questions.get(lang)
-        if isinstance(listed, str):
-            listed = [listed]
-        texts = tuple(str(q).strip() for q in listed or [] if str(q).strip())
-        if not texts:
-            problems.add(
-                at,
-                f"{label}: missing {lang!r} questions",
-                f"add at least one phrasing under questions: {lang}:",
-            )
-        phrasings[lang] = texts
-        text = answer.get(lang)
-        if not isinstance(text, str | int | float) or not str(text).strip():
-            problems.add(
-                at, f"{label}: empty {lang!r} answer", f"write the answer under answer: {lang}:"
-            )
-        else:
-            answers[lang] = str(text).strip()
-    for part, table in (("questions", questions), ("answer", answer)):
-        for key in table:
-            if not is_lang(key):
-                problems.add(at, f"{label}: unknown language {key!r} in {part}", "use zh or en")
-    tags = raw.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        problems.add(at, f"{label}: tags must be a list of words", "write 'tags: [fares]'")
-        tags = []
-    action = raw.get("action")
-    if action is not None:
-        action = str(action)
-        if not _ACTION.match(action):
-            problems.add(
-                at, f"{label}: action {action!r}", "use 'ticket:<service code>' or 'call_staff'"
-            )
-        elif action.startswith("ticket:") and action[7:] not in codes:
-            problems.add(
-                at,
-                f"{label}: action {action!r} names no service of pack.toml",
-                f"use one of: {', '.join(sorted(codes)) or '(add [[services]] first)'}",
-            )
-    return FaqEntry(
-        id=entry_id,
-        questions=Phrasings(phrasings["zh"], phrasings["en"]),
-        answer=Bilingual(answers["zh"], answers["en"]),
-        tags=tuple(tags),
-        action=action,
-        line=raw.line,
-    )
 
 
 def _read_docs(folder: Path) -> list[DocChunk]:
