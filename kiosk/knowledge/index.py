@@ -28,7 +28,7 @@ from kiosk.knowledge.pack import Pack
 from kiosk.knowledge.text import Tokenizer
 from kiosk.lang import Lang
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 """Bump when what is indexed changes, so old indexes rebuild themselves."""
 CLASSIFIER_C = 100.0
 """Inverse regularisation of the entry classifier (measured in bench/tune_gate.py)."""
