@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from kiosk.knowledge.pack import Bilingual, FaqEntry, Phrasings, Service
-from kiosk.knowledge.problems import ID_PATTERN, Problems, did_you_mean
+from kiosk.knowledge.problems import ID_PATTERN, Problems
 from kiosk.knowledge.yamlio import LineMap, load_yaml
 from kiosk.lang import Lang, is_lang
 
@@ -57,13 +57,8 @@ def _read_entry(
 ) -> FaqEntry | None:
     entry_id = raw.get("id")
     label = f"entry {entry_id!r}" if entry_id else "entry"
-    for key in raw:
-        if key not in ENTRY_FIELDS:
-            problems.add(
-                f"{path}:{raw.key_lines[key]}",
-                f"{label}: unknown field {key!r}",
-                did_you_mean(key, ENTRY_FIELDS),
-            )
+    problems.reject_unknown(raw, ENTRY_FIELDS, lambda key: f"{path}:{raw.key_lines[key]}",
+                            f"{label}: unknown field")
     if not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id):
         problems.add(
             f"{path}:{raw.line}",

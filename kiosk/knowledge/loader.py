@@ -16,7 +16,7 @@ from kiosk.errors import PackError
 from kiosk.knowledge.docs import chunk_markdown
 from kiosk.knowledge.faq import read_faq
 from kiosk.knowledge.pack import Bilingual, DocChunk, Pack, Service
-from kiosk.knowledge.problems import ID_PATTERN, Problems, did_you_mean
+from kiosk.knowledge.problems import ID_PATTERN, Problems
 from kiosk.lang import LANGS, Lang, is_lang
 
 PACK_KEYS = (
@@ -95,13 +95,7 @@ def _read_pack_toml(path: Path, problems: Problems) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PackError(f"{path}: bad TOML: {exc}", hint="fix the TOML syntax there") from exc
-    for key in data:
-        if key not in PACK_KEYS:
-            problems.add(
-                f"{path}:{_toml_line(text, key)}",
-                f"unknown key {key!r}",
-                did_you_mean(key, PACK_KEYS),
-            )
+    problems.reject_unknown(data, PACK_KEYS, lambda key: f"{path}:{_toml_line(text, key)}")
     pack_id = data.get("id")
     if not isinstance(pack_id, str) or not ID_PATTERN.match(pack_id):
         problems.add(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kiosk.errors import PackError
@@ -21,6 +22,13 @@ class Problems:
 
     def add(self, where: str, what: str, fix: str) -> None:
         self.items.append(f"{where}: {what} — {fix}")
+
+    def reject_unknown(self, keys: Iterable[str], allowed: tuple[str, ...],
+                       where: Callable[[str], str], what: str = "unknown key") -> None:
+        """One problem per key not in `allowed`, with the closest allowed one as the fix."""
+        for key in keys:
+            if key not in allowed:
+                self.add(where(key), f"{what} {key!r}", did_you_mean(key, allowed))
 
     def raise_if_any(self) -> None:
         if self.items:
