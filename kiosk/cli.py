@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import dataclasses
-import json
+import importlib
 import logging
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from kiosk import __version__
-from kiosk.answer.engine import AnswerEngine, Session
-from kiosk.answer.types import Answer, Sentence
-from kiosk.assemble import Knowledge, build_engine, open_knowledge
-from kiosk.config import KioskConfig, load_config
+from kiosk.commands import MODULES, Handler
+from kiosk.config import load_config
 from kiosk.errors import KioskError
 from kiosk.runtime import tame_openmp
 
@@ -32,24 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    ingest = commands.add_parser("ingest", help="build (or rebuild) a pack's search index")
-    ingest.add_argument("pack", metavar="PACK_DIR", help="pack folder, or a pack name")
-    ingest.add_argument("--data-dir", help="where the index is kept")
-    ingest.add_argument("--json", action="store_true", help="print a JSON summary")
-
-    ask = commands.add_parser("ask", help="ask the kiosk a question")
-    ask.add_argument("question", nargs="?", metavar="QUESTION")
-    ask.add_argument("--pack", help="pack folder, or a pack name (default: from config)")
-    ask.add_argument("--data-dir", help="where the index is kept")
-    ask.add_argument("--mode", choices=("grounded", "generative"), help="answer mode")
-    ask.add_argument("--model", help="GGUF file for generative mode (overrides [llm] model)")
-    ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
-    ask.add_argument(
-        "--jsonl",
-        action="store_true",
-        help="read one question per line on stdin, write one JSON object per line",
-    )
+    for name in MODULES:
+        importlib.import_module(name).register(commands)
     return parser
 
 
@@ -62,122 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    handler: Handler = args.handler
     try:
-        config = load_config(args.config)
-        if args.command == "ingest":
-            return _ingest(config, args)
-        return _ask(config, args)
+        return handler(load_config(args.config), args)
     except KioskError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-
-
-def _ingest(config: KioskConfig, args: argparse.Namespace) -> int:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    started = time.perf_counter()
-    columns = (TextColumn("indexing {task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, transient=True, disable=args.json) as bar:
-        task = bar.add_task(str(args.pack), total=None)
-        knowledge = open_knowledge(
-            config,
-            args.pack,
-            args.data_dir,
-            rebuild=True,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
-    summary = {
-        "pack": knowledge.pack.id,
-        "entries": len(knowledge.pack.entries),
-        "doc_chunks": len(knowledge.pack.docs),
-        "texts": knowledge.retriever.texts,
-        "index": str(knowledge.data_dir / "index" / knowledge.pack.id),
-        "seconds": round(time.perf_counter() - started, 2),
-    }
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
-    else:
-        print(
-            f"indexed {summary['entries']} entries and {summary['doc_chunks']} doc sections "
-            f"({summary['texts']} texts) of pack {summary['pack']!r} "
-            f"in {summary['seconds']} s → {summary['index']}"
-        )
-    return 0
-
-
-def _ask(config: KioskConfig, args: argparse.Namespace) -> int:
-    if args.question is None and not args.jsonl:
-        print("error: give a QUESTION, or --jsonl to read questions from stdin", file=sys.stderr)
-        return 2
-    answer_config = config.answer
-    if args.mode:
-        answer_config = dataclasses.replace(answer_config, mode=args.mode)
-    llm = dataclasses.replace(config.llm, model=args.model) if args.model else config.llm
-    config = dataclasses.replace(config, answer=answer_config, llm=llm)
-    knowledge = open_knowledge(config, args.pack, args.data_dir)
-    engine = build_engine(config, knowledge)
-    session = Session()
-    if args.jsonl:
-        for line in sys.stdin:
-            if line.strip():
-                answer = _answer(engine, line.strip(), session, knowledge, stream_to=None)
-                print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
-        return 0
-    answer = _answer(
-        engine, args.question, session, knowledge, stream_to=None if args.json else sys.stdout
-    )
-    if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False))
-    else:
-        _print_human(answer, streamed=engine.generative)
-    return 0
-
-
-def _answer(
-    engine: AnswerEngine, question: str, session: Session, knowledge: Knowledge, stream_to: Any
-) -> Answer:
-    """One turn; a failure in it becomes the pack's handoff, never a traceback."""
-    try:
-        if engine.generative:
-            return asyncio.run(_stream(engine, question, session, stream_to))
-        return engine.ask(question, session)
-    except KioskError:
-        raise
-    except Exception:
-        logging.getLogger(__name__).exception("answering %r failed; handing off", question)
-        return engine.handoff(question, session)
-
-
-async def _stream(engine: AnswerEngine, question: str, session: Session, out: Any) -> Answer:
-    async for event in engine.stream(question, session):
-        if isinstance(event, Sentence):
-            if out is not None:
-                print(
-                    event.text,
-                    end=" " if not event.text.endswith(("。", "！", "？")) else "",
-                    file=out,
-                    flush=True,
-                )
-        else:
-            if out is not None:
-                print(file=out)
-            return event
-    raise RuntimeError("answer stream ended without an answer")
-
-
-def _print_human(answer: Answer, *, streamed: bool) -> None:
-    from rich.console import Console
-
-    console = Console(stderr=False, highlight=False)
-    if not streamed:
-        console.print(answer.text)
-    details = [f"{answer.mode}", f"{answer.latency_ms:.0f} ms"]
-    if answer.sources:
-        details.insert(0, "sources: " + ", ".join(answer.sources))
-    if answer.handoff:
-        details.insert(0, "handed off to staff")
-    if answer.action:
-        details.append(f"action: {answer.action}")
-    console.print("[dim]" + " · ".join(details) + "[/dim]")
