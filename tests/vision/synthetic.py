@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import cv2
@@ -124,32 +125,23 @@ def write_video(path: Path, scene: Placement, seconds: float, fps: float = FPS) 
 # ---- scenes ---------------------------------------------------------------------------------
 
 
-def walk_up(start: float, stop: float, far: float = 0.08, near: float = 0.40,
-            x0: float = 0.35, x1: float = 0.5) -> Callable[[float], Person | None]:
-    """Someone walks straight at the kiosk from `start` to `stop` s, then stands still.
+def walker(*keys: tuple[float, float, float], y: float = 0.4) -> Callable[[float], Person | None]:
+    """Someone moving through keyframes `(t, x, size)`; absent before the first, after the last.
 
-    Distance falls linearly, so the face grows as 1/distance (fastest just before stopping).
+    Between keys the distance (1 / size) changes linearly, so a face walking up grows fastest
+    just before it stops; while moving the person rocks a little from side to side.
     """
     def at(t: float) -> Person | None:
-        if t < start:
+        if not keys[0][0] <= t <= keys[-1][0]:
             return None
-        k = min((t - start) / (stop - start), 1.0)
-        distance = 1.0 / far + k * (1.0 / near - 1.0 / far)
-        sway = 0.01 * np.sin(6.0 * t) if t < stop else 0.0  # the walk's side-to-side rock
-        return Person(x0 + k * (x1 - x0) + sway, 0.42 - 0.04 * k, 1.0 / distance)
-
-    return at
-
-
-def walk_across(start: float, seconds: float, size: float, y: float = 0.35,
-                leftward: bool = False) -> Callable[[float], Person | None]:
-    """Someone crosses the view from one edge to the other in `seconds`, at a fixed distance."""
-    def at(t: float) -> Person | None:
-        k = (t - start) / seconds
-        if not 0.0 <= k <= 1.0:
-            return None
-        x = -0.05 + 1.1 * k
-        return Person(1.0 - x if leftward else x, y, size)
+        for (t0, x0, s0), (t1, x1, s1) in pairwise(keys):
+            if t0 <= t <= t1:
+                k = (t - t0) / (t1 - t0) if t1 > t0 else 1.0
+                size = 1.0 / (1.0 / s0 + k * (1.0 / s1 - 1.0 / s0))
+                moving = (x0, s0) != (x1, s1)
+                sway = 0.01 * float(np.sin(6.0 * t)) if moving else 0.0
+                return Person(x0 + k * (x1 - x0) + sway, y, size)
+        return None
 
     return at
 
