@@ -179,6 +179,8 @@ def test_kiosk_presence_prints_the_json_contract(video: VideoMaker) -> None:
     assert list(line) == ["event", "frame", "t"]
     assert line["event"] == "approach" and 4.0 <= line["t"] <= 5.0
     assert line["t"] == pytest.approx(line["frame"] / FPS, abs=1e-3)
+    assert "fps), model sha256 2c3728e6" in done.stderr
+    assert "Sparsity" not in done.stderr  # LiteRT's load-time chatter is filtered
 
 
 def test_kiosk_presence_on_an_empty_hall_prints_nothing(video: VideoMaker) -> None:
