@@ -117,6 +117,9 @@ class PresenceConfig:
     """How long the nearest face must hold still and near before the greeting."""
     still_size: float = 0.12
     """Largest change of face size within dwell_s, as a share of the size, that is "still"."""
+    still_rate: float = 0.06
+    """Largest steady growth (or shrinking) of the face, as a share of its size per second,
+    that is "still": a visitor still shuffling closer is greeted once they stop."""
     still_move: float = 0.04
     """Largest movement of the face centre within dwell_s, as a share of the frame, that is
     "still" (someone crossing the hall moves far more)."""
@@ -128,7 +131,8 @@ class PresenceConfig:
     """How often a missing or unplugged camera is tried again."""
 
     def __post_init__(self) -> None:
-        for name in ("near_size", "leave_size", "still_size", "still_move", "min_confidence"):
+        for name in ("near_size", "leave_size", "still_size", "still_rate", "still_move",
+                     "min_confidence"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise ConfigError(
                     f"[presence] {name} = {getattr(self, name)} is outside 0…1",

@@ -4,9 +4,10 @@ Pure and clock-free: the caller passes each frame's time and detections, so a te
 made-up faces and a video can feed its own frame times. Rules (docs/vision.md explains them):
 
 - only the nearest face counts (the biggest box): it is the gaze target, every frame;
-- *approach*: that face is near (`near_size`) and has held still — size within `still_size`,
-  centre within `still_move` — for `dwell_s`. Walking up makes the face grow too fast to be
-  still, crossing the hall moves it too far, and a passer-by far away is never near;
+- *approach*: that face is near (`near_size`) and has held still for `dwell_s` — size within
+  `still_size` and growing or shrinking by at most `still_rate` per second, centre within
+  `still_move`, the face whole (not cut by the frame's side). Walking up makes the face grow
+  too fast to be still, crossing the hall moves it too far, a passer-by far away is never near;
 - one approach per visitor: the tracker is then engaged until *leave*, when no face has been
   at least `leave_size` for `absence_s`; after that it is armed again.
 """
@@ -80,8 +81,10 @@ class ApproachTracker:
             if window and t - window[-1].t > self.config.max_gap_s:
                 window.clear()  # gone, not just missed by the detector for a frame or two
             return
-        if window and t - window[-1].t > self.config.max_gap_s:
+        if (window and t - window[-1].t > self.config.max_gap_s) or _cut_by_side(nearest):
             window.clear()
+        if _cut_by_side(nearest):
+            return  # the detector pins such a box to the edge: it would look still
         window.append(_Sample(t, nearest))
         while len(window) > 1 and window[1].t <= t - self.config.dwell_s:
             window.popleft()
@@ -95,6 +98,26 @@ class ApproachTracker:
             return False
         if max(sizes) - min(sizes) > config.still_size * max(sizes):
             return False
+        if abs(_slope([sample.t for sample in window], sizes)) > config.still_rate * min(sizes):
+            return False  # still growing, if slowly: not stopped yet
         xs = [sample.face.x for sample in window]
         ys = [sample.face.y for sample in window]
         return max(xs) - min(xs) <= config.still_move and max(ys) - min(ys) <= config.still_move
+
+
+def _cut_by_side(face: Face) -> bool:
+    """True when the box touches the left or right edge: the face is leaving or entering."""
+    return face.x - face.width / 2 <= _EDGE or face.x + face.width / 2 >= 1.0 - _EDGE
+
+
+_EDGE = 1e-3
+"""mediapipe clamps a box to the frame; a clamped side lands exactly on 0 or 1."""
+
+
+def _slope(ts: list[float], values: list[float]) -> float:
+    """Least-squares slope of `values` over `ts` (per second)."""
+    mean_t, mean_v = sum(ts) / len(ts), sum(values) / len(values)
+    spread = sum((t - mean_t) ** 2 for t in ts)
+    if spread == 0.0:
+        return 0.0
+    return sum((t - mean_t) * (v - mean_v) for t, v in zip(ts, values, strict=True)) / spread

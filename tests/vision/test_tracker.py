@@ -168,3 +168,22 @@ def test_video_starting_over_re_arms() -> None:
     first = [e for i in range(15) for e in tracker.update(i / FPS, i, near)]
     again = [e for i in range(15) for e in tracker.update(i / FPS, i, near)]
     assert len(greetings(first)) == 1 and len(greetings(again)) == 1
+
+
+def test_slow_shuffle_closer_is_greeted_when_it_stops_not_before() -> None:
+    def shuffle(t: float) -> Sequence[Face]:  # face size growing linearly for 8 s: slow steps
+        return [face(0.5, 0.4, 0.1 + 0.3 * min(t / 8.0, 1.0))]
+
+    (greeting,) = greetings(run(shuffle, seconds=11.0))
+    assert 8.0 <= greeting.t <= 9.0
+
+
+def test_a_face_leaving_by_the_side_is_not_an_approach() -> None:
+    """mediapipe pins a box cut by the frame edge to that edge: it looks still, but isn't."""
+    def exiting(t: float) -> Sequence[Face]:
+        if t < 2.0:
+            return [face(0.5 - 0.15 * t, 0.4, 0.45)]  # walking left, close to the kiosk
+        return [Face(x=0.17, y=0.4, width=0.34, height=0.45, score=0.8)]  # pinned at x = 0
+
+    assert greetings(run(exiting, seconds=4.0, jitter=0.0)) == []
+
