@@ -113,7 +113,7 @@ class PresenceConfig:
     """Face size at or above which someone is at the kiosk (greeted once they hold still)."""
     leave_size: float = 0.12
     """Face size below which the visitor counts as gone (below near_size: no flicker)."""
-    dwell_s: float = 0.5
+    dwell_s: float = 0.6
     """How long the nearest face must hold still and near before the greeting."""
     still_size: float = 0.12
     """Largest change of face size within dwell_s, as a share of the size, that is "still"."""
