@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from kiosk.config import PresenceConfig
-from kiosk.errors import CameraError, KioskError
+from kiosk.errors import CameraError, KioskError, ModelError
 from kiosk.events import DeviceStatus
 from kiosk.vision.detector import FaceDetector, MediapipeFaceDetector
 from kiosk.vision.frames import FrameSource
@@ -98,7 +98,7 @@ class PresenceRunner:
         self._thread: threading.Thread | None = None
         self._load_error: KioskError | None = None
         self.frames = 0
-        """Frames processed so far."""
+        """Frames processed, counted each time a pass over the source ends."""
 
     def start(self) -> None:
         """Start the thread; returns once the detector is loaded (raises its `ModelError`)."""
@@ -127,8 +127,11 @@ class PresenceRunner:
     def _run(self) -> None:
         try:
             detector = self._make_detector()
-        except KioskError as error:
-            self._load_error = error
+        except Exception as error:  # start() must not wait forever, whatever went wrong
+            self._load_error = error if isinstance(error, KioskError) else ModelError(
+                f"the face detector cannot start: {error}",
+                hint="check the [presence] model and the mediapipe installation",
+            )
             self._ready.set()
             return
         self._ready.set()

@@ -171,3 +171,13 @@ def test_looping_video_runs_until_stopped(tmp_path: Path) -> None:
         time.sleep(0.05)
     runner.stop()
     assert not runner.running and runner.frames >= 20
+
+
+def test_a_detector_that_cannot_start_fails_start_with_a_model_error(tmp_path: Path) -> None:
+    def broken() -> MediapipeFaceDetector:
+        raise RuntimeError("no XNNPACK here")
+
+    runner = PresenceRunner(PresenceConfig(), VideoFileSource(tmp_path / "any.avi"), Collector(),
+                            detector=broken)
+    with pytest.raises(ModelError, match="no XNNPACK here"):
+        runner.start()
