@@ -46,8 +46,7 @@ def _presence(config: KioskConfig, args: argparse.Namespace) -> int:
     elif args.images:
         source = ImageFolderSource(args.images, fps=args.fps)
     else:
-        index = settings.camera if args.camera < 0 else args.camera
-        source = CameraSource(index, settings.width, settings.height, settings.fps)
+        source = CameraSource.from_config(settings, None if args.camera < 0 else args.camera)
     if source.live:
         return _live(settings, source, args)
     return _file(settings, source, args)

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from kiosk.config import PresenceConfig
 from kiosk.errors import CameraError
 from kiosk.vision.opencv import load_cv2
 
@@ -87,6 +88,12 @@ class CameraSource(_Source):
         self.name = f"camera {index}"
         self._capture: Any = None
         self._count = 0
+
+    @classmethod
+    def from_config(cls, config: PresenceConfig, index: int | None = None) -> CameraSource:
+        """The camera `[presence]` names (or camera `index`), at its size and frame rate."""
+        chosen = config.camera if index is None else index
+        return cls(chosen, config.width, config.height, config.fps)
 
     def open(self) -> None:
         cv2 = load_cv2()

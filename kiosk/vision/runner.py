@@ -151,7 +151,7 @@ class PresenceRunner:
                     )
                 except CameraError as error:
                     if not failing:  # once per outage, not once per retry
-                        log.warning("%s", error)
+                        log.info("%s", error)  # reported as a DeviceStatus event
                         self._status("fail", error.message)
                         failing = True
                     if not self.source.live:
