@@ -19,6 +19,7 @@ import cv2
 import pytest
 from synthetic import FPS, Placement, grace_hopper, hall, render, scene, walker, write_video
 
+from kiosk.cli import main
 from kiosk.config import PresenceConfig
 from kiosk.events import FaceSeen, VisitorApproached, VisitorLeft
 from kiosk.vision.detector import MediapipeFaceDetector
@@ -214,3 +215,19 @@ def test_kiosk_presence_on_images_in_words_and_nothing_written(tmp_path: Path) -
     assert line.split()[:2] == ["approach", "frame"]
     assert 2.0 <= float(line.split()[-2]) <= 3.0
     assert list(work.rglob("*")) == [] and len(list(frames.iterdir())) == 40
+
+
+def test_faces_flag_adds_the_gaze_target_per_frame(
+    video: VideoMaker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keys = APPROACHES["from the left, stops at 4.0 s"]
+    path = video(f"approach-{keys[-2][0]}", scene(walker(*keys)), keys[-1][0])
+    assert main(["presence", "--video", str(path), "--json", "--faces"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    faces = [line for line in lines if line["event"] == "face"]
+    assert [line["event"] for line in lines if line["event"] != "face"] == ["approach"]
+    assert len(faces) >= 0.9 * (keys[-1][0] - keys[0][0]) * FPS
+    assert list(faces[0]) == ["event", "t", "x", "y", "size"]
+    last = faces[-1]
+    assert last["x"] == pytest.approx(0.5, abs=0.03)
+    assert last["size"] == pytest.approx(0.4, rel=0.15)
