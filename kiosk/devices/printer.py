@@ -45,8 +45,12 @@ class TicketPrinter:
         poll_s: float = 2.0,
         busy_wait_s: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        opener: Callable[[], serial.Serial] | None = None,
     ) -> None:
+        """`opener` opens the port (default: `open_port` on `port` with the profile's line
+        settings); it may raise DeviceError while the printer is unplugged."""
         self.port_name = port
+        self._opener = opener or self._open_port
         self.profile = profile
         self._store = store
         self._baud = baud
@@ -144,14 +148,17 @@ class TicketPrinter:
 
     def _open(self) -> serial.Serial:
         if self._port is None:
-            self._port = open_port(
-                self.port_name,
-                self.profile.serial,
-                baud=self._baud,
-                timeout=min(self.profile.status_timeout_s, 0.2),
-                busy_wait_s=self._busy_wait_s,
-            )
+            self._port = self._opener()
         return self._port
+
+    def _open_port(self) -> serial.Serial:
+        return open_port(
+            self.port_name,
+            self.profile.serial,
+            baud=self._baud,
+            timeout=min(self.profile.status_timeout_s, 0.2),
+            busy_wait_s=self._busy_wait_s,
+        )
 
     def _state(self, port: serial.Serial) -> PrinterState:
         if not self.profile.realtime_status:
