@@ -105,7 +105,7 @@ def _drain(config: KioskConfig, desk: TicketDesk, port: str) -> int:
         printer.close()
     if status.status != "ok":
         print(
-            f"printer {port}: {status.detail}; the ticket is kept and prints when it is back",
+            f"printer: {status.detail}; the ticket is kept and prints when the printer is back",
             file=sys.stderr,
         )
     return printed

@@ -19,7 +19,7 @@ import serial
 
 from kiosk.config import DisplayConfig
 from kiosk.devices.line_protocol import LineCodec
-from kiosk.devices.link import open_port
+from kiosk.devices.link import PORT_ERRORS, open_port
 from kiosk.devices.modbus_display import ModbusDisplay
 from kiosk.devices.profiles import DisplayProfile, load_profile
 from kiosk.errors import DeviceError
@@ -57,14 +57,14 @@ class LineDisplay:
         try:
             self._port.write(self.codec.frame(self.codec.text(ticket, counter)))
             self._port.flush()
-        except (serial.SerialException, OSError):
+        except PORT_ERRORS:
             self.close()
             raise
 
     def close(self) -> None:
         """Close the port."""
         if self._port is not None:
-            with contextlib.suppress(serial.SerialException, OSError):
+            with contextlib.suppress(*PORT_ERRORS):
                 self._port.close()
             self._port = None
 
@@ -86,8 +86,9 @@ def show_once(port: str, config: DisplayConfig, pack: Pack, ticket: str, counter
         return ""
     except DeviceError as error:
         return error.message
-    except (serial.SerialException, OSError) as error:
-        return f"went away ({error})"
+    except PORT_ERRORS as error:
+        log.info("display %s: %s", port, error)
+        return "connection lost (unplugged?)"
     finally:
         display.close()
 
@@ -149,8 +150,9 @@ class DisplayWorker:
         except DeviceError as error:
             self._report("fail", error.message)
             return False
-        except (serial.SerialException, OSError) as error:
-            self._report("fail", f"went away ({error})")
+        except PORT_ERRORS as error:
+            log.info("display: %s", error)
+            self._report("fail", "connection lost (unplugged?)")
             return False
         self._report("ok", f"showing {ticket} at counter {counter}")
         return True

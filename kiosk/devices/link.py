@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import errno
+import termios
 import time
 
 import serial
 
 from kiosk.devices.profiles import SerialSettings
 from kiosk.errors import DeviceError
+
+PORT_ERRORS = (serial.SerialException, OSError, termios.error)
+"""What a port that went away raises (termios.error is no OSError)."""
 
 
 def is_url(port: str) -> bool:

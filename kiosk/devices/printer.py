@@ -18,7 +18,7 @@ from collections.abc import Callable
 import serial
 
 from kiosk.config import PrinterConfig
-from kiosk.devices.link import open_port
+from kiosk.devices.link import PORT_ERRORS, open_port
 from kiosk.devices.printer_status import PrinterState, read_state
 from kiosk.devices.profiles import PrinterProfile, load_profile
 from kiosk.errors import DeviceError
@@ -140,9 +140,10 @@ class TicketPrinter:
         except DeviceError as error:
             self._close()
             status = DeviceStatus(self._clock(), "printer", "fail", error.message)
-        except (serial.SerialException, OSError) as error:
+        except PORT_ERRORS as error:
+            log.info("printer %s: %s", self.port_name, error)
             self._close()
-            status = DeviceStatus(self._clock(), "printer", "fail", f"went away ({error})")
+            status = DeviceStatus(self._clock(), "printer", "fail", "connection lost (unplugged?)")
         self._report(status)
         return printed, status
 
@@ -167,7 +168,7 @@ class TicketPrinter:
 
     def _close(self) -> None:
         if self._port is not None:
-            with contextlib.suppress(serial.SerialException, OSError):
+            with contextlib.suppress(*PORT_ERRORS):
                 self._port.close()
             self._port = None
 
@@ -180,7 +181,6 @@ class TicketPrinter:
         self._last = status
         if last is not None and (last.status, last.detail) == (status.status, status.detail):
             return
-        log.log(logging.INFO if status.status == "ok" else logging.WARNING,
-                "printer %s: %s", self.port_name, status.detail)
+        log.info("printer %s: %s", self.port_name, status.detail)  # the event is the report
         if self._on_status is not None:
             self._on_status(status)

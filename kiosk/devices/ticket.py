@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import textwrap
 import time
 from dataclasses import dataclass
 
 from escpos.printer import Dummy
 
 from kiosk.config import PrinterConfig
+from kiosk.devices.line_protocol import cells
 from kiosk.devices.profiles import PrinterProfile, load_profile
 from kiosk.errors import ConfigError
 from kiosk.knowledge.pack import Bilingual, Pack
@@ -58,17 +60,14 @@ class TicketLayout:
         printer = Dummy(profile=self.profile.escpos_profile)
         service = self.services.get(ticket.service, Bilingual(ticket.service, ticket.service))
         printer._raw(INIT)
-        printer.set(align="center", bold=True, double_width=True, double_height=True)
-        self._line(printer, self.institution.zh)
-        printer.set(bold=False, normal_textsize=True)
+        printer.set(align="center")
+        self._heading(printer, self.institution.zh)
         self._line(printer, self.institution.en)
         self._line(printer, "-" * self.profile.columns)
-        printer.set(bold=True, double_height=True, double_width=True)
-        self._line(printer, service.zh)
-        printer.set(bold=False, normal_textsize=True)
+        self._heading(printer, service.zh)
         self._line(printer, service.en)
         printer.set(bold=True, custom_size=True, width=4, height=4)
-        self._line(printer, ticket.label)
+        printer.textln(ticket.label)
         printer.set(bold=False, normal_textsize=True)
         self._line(printer, f"您前面还有 {ticket.waiting} 人等候")
         people = "person" if ticket.waiting == 1 else "people"
@@ -84,13 +83,22 @@ class TicketLayout:
         data: bytes = printer.output
         return data
 
+    def _heading(self, printer: Dummy, text: str) -> None:
+        """Bold and double size; only double height when double width would not fit a line."""
+        wide = sum(cells(char) for char in text) * 2 <= self.profile.columns
+        printer.set(bold=True, double_height=True, double_width=wide)
+        self._line(printer, text)
+        printer.set(bold=False, normal_textsize=True)
+
     def _line(self, printer: Dummy, text: str) -> None:
-        """One line; non-ASCII text goes out as GB18030 in the printer's double-byte mode."""
-        if not text.isascii() and self.profile.chinese_mode:
-            printer._raw(CHINESE_ON + text.encode("gb18030", errors="replace") + CHINESE_OFF)
-            printer._raw(b"\n")
-        else:
-            printer.textln(text)
+        """Normal-size text wrapped to the paper; non-ASCII goes out as GB18030 in the
+        printer's double-byte mode."""
+        for part in textwrap.wrap(text, self.profile.columns) or [""]:
+            if not part.isascii() and self.profile.chinese_mode:
+                printer._raw(CHINESE_ON + part.encode("gb18030", errors="replace") + CHINESE_OFF)
+                printer._raw(b"\n")
+            else:
+                printer.textln(part)
 
 
 _QR_LEVELS = {"L": 0, "M": 1, "Q": 2, "H": 3}
