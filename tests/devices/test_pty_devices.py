@@ -74,19 +74,36 @@ def desk(tmp_path: Path) -> TicketDesk:
     return TicketDesk(pack, store, render=TicketLayout.from_config(pack, PrinterConfig()))
 
 
-def test_cli_ticket_reaches_the_far_end(bench: Bench, tmp_path: Path) -> None:
+def test_concurrent_cli_tickets_reach_the_far_end(bench: Bench, tmp_path: Path) -> None:
+    """Three processes share one printer port: each waits for the port, none is lost."""
     command = [sys.executable, "-m", "kiosk", "queue", "take", "B", "--pack", "bank",
                "--data-dir", str(tmp_path), "--printer", bench.port("printer"), "--json"]
-    for _ in range(2):
-        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False,
-                              cwd=REPO_ROOT)
-        assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"ticket": "B002", "service": "B", "waiting": 1}
-    first, second = bench.next(TicketPrinted), bench.next(TicketPrinted)
-    lines = second.text.splitlines()
-    assert "B002" in lines and "非现金业务" in lines and "B001" in first.text.splitlines()
-    assert len(second.qr) == 1 and second.qr[0].endswith("/B002")
-    assert Path(second.preview).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    takes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              cwd=REPO_ROOT) for _ in range(3)]
+    replies = []
+    for take in takes:
+        out, err = take.communicate(timeout=120)
+        assert take.returncode == 0 and err == "", err
+        replies.append(json.loads(out)["ticket"])
+    printed = {bench.next(TicketPrinted) for _ in range(3)}
+    by_number = {p.qr[0].rsplit("/", 1)[1]: p for p in printed}
+    assert sorted(replies) == sorted(by_number) == ["B001", "B002", "B003"]
+    lines = by_number["B002"].text.splitlines()
+    assert "B002" in lines and "非现金业务" in lines and "您前面还有 1 人等候" in lines
+    assert Path(by_number["B002"].preview).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_ticket_taken_while_unplugged_prints_later(bench: Bench, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    where = ["--pack", "bank", "--data-dir", str(tmp_path), "--printer", bench.port("printer")]
+    bench.devices.unplug("printer")
+    assert main(["queue", "take", "A", *where, "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["ticket"] == "A001" and "the ticket is kept" in err
+    bench.devices.replug("printer")
+    assert main(["queue", "print", *where]) == 0
+    assert "printed 1" in capsys.readouterr().out
+    assert "A001" in bench.next(TicketPrinted).text.splitlines()
 
 
 def test_call_shows_ticket_and_counter(bench: Bench, tmp_path: Path,
