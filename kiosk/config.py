@@ -88,6 +88,53 @@ class AnswerConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PrinterConfig:
+    """The ticket printer (ESC/POS over a serial port); see docs/devices.md."""
+
+    port: str = ""
+    """Serial device (/dev/kiosk-printer, /dev/ttyUSB0) or a pyserial URL (loop://,
+    socket://host:port); empty means no printer: tickets are only shown on screen."""
+    profile: str = "escpos-80mm"
+    """Device profile: a name under hardware/profiles/ (escpos-80mm, escpos-58mm) or the path
+    of a TOML file; it sets baud, framing, paper width and QR size."""
+    baud: int = 0
+    """Overrides the profile's baud rate when not 0."""
+    status_interval_s: float = 2.0
+    """How often the printer's realtime status (DLE EOT) is polled while the kiosk runs."""
+    qr_payload: str = "{pack}/{day}/{ticket}"
+    """What the ticket's QR code holds; {pack}, {day} (2026-12-01), {ticket} (A001) and
+    {service} are filled in. It must contain {ticket}."""
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayConfig:
+    """The queue display that shows called numbers; see docs/devices.md."""
+
+    port: str = ""
+    """Serial device (/dev/kiosk-display) or a pyserial URL; empty means no display."""
+    profile: str = "led-line"
+    """Device profile: a name under hardware/profiles/ (led-line, led-line-stx,
+    modbus-display) or the path of a TOML file: protocol, framing, encoding, baud."""
+    baud: int = 0
+    """Overrides the profile's baud rate when not 0."""
+    retry_s: float = 2.0
+    """How long the kiosk waits before reopening a display that went away."""
+
+
+@dataclass(frozen=True, slots=True)
+class DevicesConfig:
+    """Queue tickets and the serial devices: `[devices]`, `[devices.printer]`,
+    `[devices.display]`."""
+
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
+    busy_timeout_s: float = 30.0
+    """How long a queue write waits for another process holding the database's write lock."""
+    counters: int = 0
+    """Number of counters (windows) staff call to; 0 means any counter number is accepted."""
+
+
+@dataclass(frozen=True, slots=True)
 class KioskConfig:
     """The whole configuration."""
 
@@ -100,6 +147,7 @@ class KioskConfig:
     answer: AnswerConfig = field(default_factory=AnswerConfig)
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     llm: LLMConfig = field(default_factory=LLMConfig)
+    devices: DevicesConfig = field(default_factory=DevicesConfig)
 
     def pack_path(self, override: str | None = None) -> Path:
         """The folder of the pack to use (`override`, e.g. from --pack, wins)."""

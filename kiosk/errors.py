@@ -45,3 +45,15 @@ class LLMError(KioskError):
     """The language model backend failed (load, server unreachable, bad reply)."""
 
     code = "llm"
+
+
+class QueueError(KioskError):
+    """A queue request cannot be served (unknown service, unreadable queue database)."""
+
+    code = "queue"
+
+
+class DeviceError(KioskError):
+    """A serial device cannot be opened or does not answer (printer, queue display)."""
+
+    code = "device"

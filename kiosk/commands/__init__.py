@@ -20,5 +20,7 @@ Handler = Callable[[KioskConfig, argparse.Namespace], int]
 
 MODULES: tuple[str, ...] = (
     "kiosk.commands.answering",
+    "kiosk.commands.queue",
+    "kiosk.commands.devices",
 )
 """Every module that registers subcommands, in `kiosk --help` order."""
