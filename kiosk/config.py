@@ -135,6 +135,66 @@ class DevicesConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PresenceConfig:
+    """Noticing a visitor: camera, face detector and approach tracker (see docs/vision.md).
+
+    Sizes are the face box height as a share of the frame height (about 0.18 at 1.2 m with a
+    common 60° webcam; it halves when the distance doubles). No frame is ever stored.
+    """
+
+    camera: int = 0
+    """Camera index: /dev/video<camera> on Linux."""
+    width: int = 640
+    """Capture width asked of the camera, pixels (the detector works at 192×192 anyway)."""
+    height: int = 480
+    """Capture height asked of the camera, pixels."""
+    fps: float = 15.0
+    """Frames per second asked of the camera; detection + tracking take ~30 ms a frame."""
+    model: str = ""
+    """A BlazeFace .tflite file; empty: the full-range model packaged in kiosk/vision/models/."""
+    sha256: str = ""
+    """Expected sha256 of `model`, checked at load (the packaged model is always checked)."""
+    min_confidence: float = 0.5
+    """Detector score below which a face is ignored."""
+    near_size: float = 0.18
+    """Face size at or above which someone is at the kiosk (greeted once they hold still)."""
+    leave_size: float = 0.12
+    """Face size below which the visitor counts as gone (below near_size: no flicker)."""
+    dwell_s: float = 0.5
+    """How long the nearest face must hold still and near before the greeting."""
+    still_size: float = 0.12
+    """Largest change of face size within dwell_s, as a share of the size, that is "still"."""
+    still_move: float = 0.04
+    """Largest movement of the face centre within dwell_s, as a share of the frame, that is
+    "still" (someone crossing the hall moves far more)."""
+    max_gap_s: float = 0.4
+    """A face missed by the detector for up to this long is still the same face."""
+    absence_s: float = 3.0
+    """How long after the visitor's face is gone (or far) the kiosk says they left."""
+    reconnect_s: float = 2.0
+    """How often a missing or unplugged camera is tried again."""
+
+    def __post_init__(self) -> None:
+        for name in ("near_size", "leave_size", "still_size", "still_move", "min_confidence"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise ConfigError(
+                    f"[presence] {name} = {getattr(self, name)} is outside 0…1",
+                    hint=f"set [presence] {name} to a share between 0 and 1",
+                )
+        for name in ("fps", "dwell_s", "absence_s", "reconnect_s"):
+            if getattr(self, name) <= 0.0:
+                raise ConfigError(
+                    f"[presence] {name} = {getattr(self, name)} must be above 0",
+                    hint=f"set [presence] {name} to a positive number",
+                )
+        if self.leave_size > self.near_size:
+            raise ConfigError(
+                f"[presence] leave_size ({self.leave_size}) is above near_size ({self.near_size})",
+                hint="a visitor must shrink below leave_size to leave: make it the smaller one",
+            )
+
+
+@dataclass(frozen=True, slots=True)
 class KioskConfig:
     """The whole configuration."""
 
@@ -148,6 +208,7 @@ class KioskConfig:
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     llm: LLMConfig = field(default_factory=LLMConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)
+    presence: PresenceConfig = field(default_factory=PresenceConfig)
 
     def pack_path(self, override: str | None = None) -> Path:
         """The folder of the pack to use (`override`, e.g. from --pack, wins)."""

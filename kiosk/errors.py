@@ -35,6 +35,12 @@ class ModelError(KioskError):
     code = "model"
 
 
+class CameraError(KioskError):
+    """The camera (or the video file / image folder standing in for it) gives no frames."""
+
+    code = "camera"
+
+
 class KnowledgeIndexError(KioskError):
     """The knowledge index cannot be built or opened."""
 

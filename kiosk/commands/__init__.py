@@ -22,5 +22,6 @@ MODULES: tuple[str, ...] = (
     "kiosk.commands.answering",
     "kiosk.commands.queue",
     "kiosk.commands.devices",
+    "kiosk.commands.presence",
 )
 """Every module that registers subcommands, in `kiosk --help` order."""
