@@ -166,7 +166,9 @@ def load_config(path: Path | None = None) -> KioskConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: bad TOML: {exc}", hint="fix the TOML syntax there") from exc
     config: KioskConfig = _build(KioskConfig, data, "", path)
-    return config
+    from kiosk.models.registry import resolve_model_refs  # `model:NAME` values → paths
+
+    return resolve_model_refs(config)
 
 
 _KIND_NAMES = {

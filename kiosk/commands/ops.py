@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from kiosk.commands import Commands
 from kiosk.config import KioskConfig
@@ -47,6 +51,127 @@ def _report(config: KioskConfig, args: argparse.Namespace) -> int:
 
 def _register_models(commands: Commands) -> None:
     """`kiosk models pack|install|list|verify` (kiosk/models/)."""
+    models = commands.add_parser("models", help="offline model bundles: pack, install, check")
+    actions = models.add_subparsers(dest="action", required=True, metavar="ACTION")
+    pack = actions.add_parser("pack", help="make a bundle (tar + sha256 manifest) of a folder")
+    pack.add_argument("folder", type=Path, metavar="DIR", help="one file or sub-folder per model")
+    pack.add_argument("--out", type=Path, required=True, metavar="BUNDLE.tar")
+    install = actions.add_parser("install", help="verify a bundle, then install its models")
+    install.add_argument("bundle", type=Path, metavar="BUNDLE.tar")
+    listing = actions.add_parser("list", help="the installed models and their paths")
+    verify = actions.add_parser("verify", help="re-check every installed file's sha256")
+    for action in (pack, install, listing, verify):
+        action.add_argument("--json", action="store_true", help="print JSON")
+    for action in (install, listing, verify):
+        action.add_argument("--models-dir", help="where models are installed (default: config)")
+    pack.set_defaults(handler=_models_pack)
+    install.set_defaults(handler=_models_install)
+    listing.set_defaults(handler=_models_list)
+    verify.set_defaults(handler=_models_verify)
+
+
+@contextmanager
+def _byte_bar(description: str, quiet: bool) -> Iterator[Callable[[int], Callable[[int], None]]]:
+    """A progress bar in bytes on stderr; yields `start(total) -> advance(n)`."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    columns = (TextColumn(description), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True, disable=quiet) as bar:
+
+        def start(total: int) -> Callable[[int], None]:
+            task = bar.add_task(description, total=total)
+            return lambda n: bar.advance(task, n)
+
+        yield start
+
+
+def _models_pack(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.models import pack_bundle
+
+    with _byte_bar("packing", args.json) as start:
+        manifest = pack_bundle(args.folder, args.out, start)
+    rows: list[dict[str, Any]] = [
+        {"name": m.name, "main": m.main, "files": len(m.files), "bytes": m.size}
+        for m in manifest.models
+    ]
+    if args.json:
+        print(json.dumps({"bundle": str(args.out), "models": rows}, ensure_ascii=False))
+    else:
+        for row in rows:
+            print(f"{row['name']}: {row['files']} file(s), {_size(row['bytes'])}")
+        print(f"→ {args.out} ({_size(manifest.size)})")
+    return 0
+
+
+def _models_install(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.models import install_bundle, models_dir
+
+    target = models_dir(config, args.models_dir)
+    with _byte_bar("verifying", args.json) as start:
+        manifest = install_bundle(args.bundle, target, start)
+    names = [m.name for m in manifest.models]
+    if args.json:
+        print(json.dumps({"models_dir": str(target), "installed": names}, ensure_ascii=False))
+    else:
+        print(f"verified and installed {', '.join(names)} into {target}")
+        print(f'refer to them in the config as "model:{names[0]}"')
+    return 0
+
+
+def _models_list(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.models import Registry, models_dir
+
+    registry = Registry(models_dir(config, args.models_dir))
+    rows: list[dict[str, Any]] = [
+        {"name": name, "path": str(registry.path_of(name)), "files": len(i.model.files),
+         "bytes": i.model.size, "bundle": i.bundle,
+         "installed": time.strftime("%Y-%m-%d %H:%M", time.localtime(i.installed_at))}
+        for name, i in sorted(registry.models().items())
+    ]
+    if args.json:
+        print(json.dumps({"models_dir": str(registry.folder), "models": rows}, ensure_ascii=False))
+    elif not rows:
+        print(f"no models installed in {registry.folder}")
+    for row in [] if args.json else rows:
+        print(f"model:{row['name']}  {_size(row['bytes'])}  {row['path']}  "
+              f"(from {row['bundle']}, {row['installed']})")
+    return 0
+
+
+def _models_verify(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.models import Registry, models_dir
+
+    registry = Registry(models_dir(config, args.models_dir))
+    installed = registry.models()
+    with _byte_bar("checking", args.json) as start:
+        problems = registry.verify(start(sum(i.model.size for i in installed.values())))
+    if args.json:
+        print(json.dumps({"models": sorted(installed), "problems": [
+            {"model": p.model, "path": p.path, "detail": p.detail} for p in problems]}))
+    else:
+        for problem in problems:
+            print(f"model:{problem.model}: {problem.path}: {problem.detail}")
+        print(f"{len(installed)} model(s) checked, {len(problems)} problem(s)"
+              + ("; install the bundle again to repair" if problems else ""))
+    return 1 if problems else 0
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB"):
+        if value < 1024:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
 
 
 def _register_doctor(commands: Commands) -> None:
