@@ -175,4 +175,32 @@ def _size(n: int) -> str:
 
 
 def _register_doctor(commands: Commands) -> None:
-    """`kiosk doctor [--json]` (kiosk/doctor.py)."""
+    """`kiosk doctor [--json]` (kiosk/doctor/)."""
+    doctor = commands.add_parser("doctor", help="check this kiosk and say what to fix")
+    doctor.add_argument("--data-dir", help="where the index and log are kept")
+    doctor.add_argument("--json", action="store_true", help='print {"checks": [...]}')
+    doctor.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
+    doctor.set_defaults(handler=_doctor)
+
+
+def _doctor(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.config import default_config_path
+    from kiosk.doctor import Context, run_checks
+
+    config_path: Path | None = args.config
+    if config_path is None and default_config_path().is_file():
+        config_path = default_config_path()
+    checks = run_checks(Context(config, config_path, config.data_path(args.data_dir)))
+    if args.json:
+        print(json.dumps({"checks": [c.to_json() for c in checks]}, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        console = Console(highlight=False)
+        colours = {"ok": "green", "warn": "yellow", "fail": "red"}
+        for check in checks:
+            console.print(f"[{colours[check.status]}]{check.status:>4}[/] "
+                          f"[bold]{check.name:<13}[/] {check.detail}", soft_wrap=True)
+            if check.hint and check.status != "ok":
+                console.print(f"{'':18} [dim]fix: {check.hint}[/]", soft_wrap=True)
+    return 1 if args.strict and any(c.status == "fail" for c in checks) else 0
