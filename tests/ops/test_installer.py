@@ -1,4 +1,4 @@
-"""installer/install.sh: the dry run lays out every file; systemd, udev and logrotate accept them."""
+"""installer/install.sh: the dry run lays out every file; systemd, udev, logrotate accept them."""
 
 from __future__ import annotations
 
