@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 import tomllib
@@ -155,6 +156,31 @@ def _address(hex_address: str, width: int) -> str:
     if words == ["00000000"] * 3 + ["01000000"]:
         return "::1"
     return "::" if set(hex_address) == {"0"} else "[ipv6]"
+
+
+def process_listeners(pid: int) -> list[str]:
+    """The listening sockets (TCP, and unix stream sockets) process `pid` holds open."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    found = []
+    for name in ("tcp", "tcp6"):
+        table = Path(f"/proc/{pid}/net/{name}")
+        for line in table.read_text().splitlines()[1:] if table.exists() else []:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:
+                found.append(f"{name} port {int(fields[1].split(':')[1], 16)}")
+    unix = Path(f"/proc/{pid}/net/unix")
+    for line in unix.read_text().splitlines()[1:] if unix.exists() else []:
+        fields = line.split()
+        if int(fields[3], 16) & 0x10000 and fields[6] in inodes:  # __SO_ACCEPTCON: listening
+            found.append(f"unix {fields[7] if len(fields) > 7 else '(unnamed)'}")
+    return found
 
 
 def check_network(context: Context) -> Check:
