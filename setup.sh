@@ -20,6 +20,9 @@ APT_PACKAGES=(
     libxcb-xkb1 libfontconfig1 libdbus-1-3 fonts-noto-cjk
     # devices: socat pseudo-terminal pairs for the simulated printer and queue display
     socat
+    # operations: headless Chromium renders the HTML report in its test; systemd-analyze,
+    # udevadm (udev) and logrotate check the installer's units, udev rules and rotation config
+    chromium systemd udev logrotate
 )
 
 missing=()

