@@ -89,7 +89,7 @@ class VirtualPrinter:
         decoder, pages = EscPosDecoder(), PageCollector()
         try:
             while not self._stopping.is_set():
-                data = port.read(4096)
+                data = port.read(max(port.in_waiting, 1))  # whatever is there, at once
                 if not data:
                     continue
                 elements = decoder.feed(data)
