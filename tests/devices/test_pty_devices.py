@@ -17,14 +17,15 @@ import pytest
 from packdata import repo_pack
 
 from kiosk.cli import main
-from kiosk.config import REPO_ROOT, DisplayConfig, PrinterConfig
+from kiosk.config import REPO_ROOT, DevicesConfig, DisplayConfig, KioskConfig, PrinterConfig
 from kiosk.devices.display import DisplayWorker, open_display, show_once
 from kiosk.devices.printer import TicketPrinter
 from kiosk.devices.profiles import DisplayProfile, PrinterProfile, load_profile
 from kiosk.devices.sim.bench import DeviceBench
 from kiosk.devices.sim.report import DeviceNote, DisplayShowed, SimEvent, TicketPrinted
 from kiosk.devices.ticket import TicketLayout
-from kiosk.events import DeviceStatus
+from kiosk.devices.wiring import QueueEvent, open_queue_devices
+from kiosk.events import DeviceStatus, TicketIssued
 from kiosk.knowledge.loader import load_pack
 from kiosk.queue.desk import TicketDesk
 from kiosk.queue.store import QueueStore
@@ -247,3 +248,27 @@ def test_simulator_notes_are_events(bench: Bench) -> None:
     assert (note.device, note.event, note.detail) == ("printer", "paper", "out")
     with pytest.raises(ValueError, match="unknown command"):
         bench.devices.command("paper maybe")
+
+
+def test_queue_devices_as_the_kiosk_runs_them(bench: Bench, tmp_path: Path) -> None:
+    config = KioskConfig(devices=DevicesConfig(
+        printer=PrinterConfig(port=bench.port("printer"), status_interval_s=0.2),
+        display=DisplayConfig(port=bench.port("display"), retry_s=0.2),
+    ))
+    events: queue.Queue[QueueEvent] = queue.Queue()
+    devices = open_queue_devices(config, load_pack(repo_pack("hotel")), tmp_path, events.put)
+    devices.start()
+    try:
+        code = devices.desk.pack.services[0].code
+        ticket = devices.take(code)
+        issued = events.get(timeout=10)
+        while isinstance(issued, DeviceStatus):  # the printer thread says "ready" meanwhile
+            issued = events.get(timeout=10)
+        assert issued.ticket == ticket.label == f"{code}001"
+        assert ticket.label in bench.next(TicketPrinted).text.splitlines()
+        call = devices.call_next(2)
+        assert call is not None and call.ticket.label == ticket.label
+        assert bench.next(DisplayShowed).text == f"{ticket.label} 请到2号窗口"
+    finally:
+        devices.stop()
+    assert [t.name for t in threading.enumerate() if t.name.startswith(("printer", "queue"))] == []
