@@ -25,7 +25,7 @@ from kiosk.devices.sim.bench import DeviceBench
 from kiosk.devices.sim.report import DeviceNote, DisplayShowed, SimEvent, TicketPrinted
 from kiosk.devices.ticket import TicketLayout
 from kiosk.devices.wiring import QueueEvent, open_queue_devices
-from kiosk.events import DeviceStatus, TicketIssued
+from kiosk.events import DeviceStatus
 from kiosk.knowledge.loader import load_pack
 from kiosk.queue.desk import TicketDesk
 from kiosk.queue.store import QueueStore
