@@ -25,7 +25,7 @@ from kiosk.devices.sim.bench import DeviceBench
 from kiosk.devices.sim.report import DeviceNote, DisplayShowed, SimEvent, TicketPrinted
 from kiosk.devices.ticket import TicketLayout
 from kiosk.devices.wiring import QueueEvent, open_queue_devices
-from kiosk.events import DeviceStatus
+from kiosk.events import DeviceStatus, TicketIssued
 from kiosk.knowledge.loader import load_pack
 from kiosk.queue.desk import TicketDesk
 from kiosk.queue.store import QueueStore
@@ -264,6 +264,7 @@ def test_queue_devices_as_the_kiosk_runs_them(bench: Bench, tmp_path: Path) -> N
         issued = events.get(timeout=10)
         while isinstance(issued, DeviceStatus):  # the printer thread says "ready" meanwhile
             issued = events.get(timeout=10)
+        assert isinstance(issued, TicketIssued)
         assert issued.ticket == ticket.label == f"{code}001"
         assert ticket.label in bench.next(TicketPrinted).text.splitlines()
         call = devices.call_next(2)
