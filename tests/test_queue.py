@@ -17,6 +17,7 @@ from packdata import repo_pack
 
 from kiosk.cli import main
 from kiosk.config import REPO_ROOT
+from kiosk.errors import QueueError
 from kiosk.queue.store import QueueStore, queue_path
 
 DAY = 86_400.0
@@ -220,3 +221,22 @@ def test_cli_unknown_service_names_the_known_ones(
     code, out, err = _cli(capsys, "take", "Z", "--pack", "bank", "--data-dir", str(tmp_path))
     assert code == 2 and out == ""
     assert "no queue service 'Z'" in err and "A (Cash Services)" in err
+
+
+def test_a_locked_database_is_a_queue_error_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "queue.sqlite3"
+    store = QueueStore(path, busy_timeout_s=0.1)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        with pytest.raises(QueueError, match="refused a change"):
+            store.take("A")
+    finally:
+        holder.execute("ROLLBACK")
+    assert store.take("A").label == "A001"
+
+
+def test_cli_rejects_counter_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _cli(capsys, "call", "--counter", "0", "--pack", "bank", "--data-dir",
+                        str(tmp_path))
+    assert code == 2 and "no counter 0" in err

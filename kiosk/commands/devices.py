@@ -25,7 +25,8 @@ def register(commands: Commands) -> None:
         help="run a virtual printer and display on pseudo-terminals",
         description="Makes DIR/printer and DIR/display (pass them to --printer / --display), "
         "prints what the devices print and show, and reads commands on stdin: "
-        "unplug printer|display, replug printer|display, paper ok|low|out, "
+        "unplug printer|display, replug printer|display, paper ok|low|out|N (N tickets "
+        "left on the roll), "
         "cover open|closed, quit. Ctrl-C, SIGTERM or SIGHUP stops it.",
     )
     simulate.add_argument("--dir", type=Path, help="where the ports and ticket previews go "

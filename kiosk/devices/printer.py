@@ -21,7 +21,7 @@ from kiosk.config import PrinterConfig
 from kiosk.devices.link import PORT_ERRORS, open_port
 from kiosk.devices.printer_status import PrinterState, read_state
 from kiosk.devices.profiles import PrinterProfile, load_profile
-from kiosk.errors import DeviceError
+from kiosk.errors import DeviceError, QueueError
 from kiosk.events import DeviceStatus
 from kiosk.queue.store import QueueStore
 
@@ -140,6 +140,10 @@ class TicketPrinter:
         except DeviceError as error:
             self._close()
             status = DeviceStatus(self._clock(), "printer", "fail", error.message)
+        except QueueError as error:  # the spool is unreadable for now: retry at the next poll
+            log.warning("printer %s: %s", self.port_name, error)
+            return printed, self._last or DeviceStatus(self._clock(), "printer", "warn",
+                                                       "queue database busy")
         except PORT_ERRORS as error:
             log.info("printer %s: %s", self.port_name, error)
             self._close()

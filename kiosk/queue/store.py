@@ -113,13 +113,19 @@ class QueueStore:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction holding SQLite's write lock from its first statement."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:  # locked too long, disk full, file damaged
+                raise QueueError(
+                    f"{self.path}: the queue database refused a change: {exc}",
+                    hint="check free disk space and that no other program holds the file",
+                ) from exc
 
     def today(self) -> str:
         """Today's local date, as the queue counts days."""

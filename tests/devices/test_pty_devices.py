@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import queue
 import shutil
@@ -14,14 +15,17 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+import serial
 from packdata import repo_pack
 
 from kiosk.cli import main
 from kiosk.config import REPO_ROOT, DevicesConfig, DisplayConfig, KioskConfig, PrinterConfig
 from kiosk.devices.display import DisplayWorker, open_display, show_once
+from kiosk.devices.escpos_decode import decode_pages
 from kiosk.devices.printer import TicketPrinter
 from kiosk.devices.profiles import DisplayProfile, PrinterProfile, load_profile
 from kiosk.devices.sim.bench import DeviceBench
+from kiosk.devices.sim.pty import PtyPair
 from kiosk.devices.sim.report import DeviceNote, DisplayShowed, SimEvent, TicketPrinted
 from kiosk.devices.ticket import TicketLayout
 from kiosk.devices.wiring import QueueEvent, open_queue_devices
@@ -273,3 +277,45 @@ def test_queue_devices_as_the_kiosk_runs_them(bench: Bench, tmp_path: Path) -> N
     finally:
         devices.stop()
     assert [t.name for t in threading.enumerate() if t.name.startswith(("printer", "queue"))] == []
+
+
+def test_paper_running_out_mid_ticket_prints_it_again(bench: Bench, desk: TicketDesk) -> None:
+    printer = TicketPrinter(bench.port("printer"), load_profile(PrinterProfile, "escpos-80mm"),
+                            desk.store)
+    try:
+        bench.devices.command("paper 1")  # one whole ticket left on the roll
+        for _ in range(3):
+            desk.take("B")
+        printed, status = printer.run_once()
+        assert (printed, status.detail) == (1, "paper out")  # B002 was sent, then paper ended
+        assert [job.ticket.label for job in desk.store.pending_jobs()] == ["B002", "B003"]
+        bench.devices.set_paper("ok")
+        assert printer.run_once()[0] == 2
+    finally:
+        printer.close()
+    labels = [bench.next(TicketPrinted).qr[0].rsplit("/", 1)[1] for _ in range(3)]
+    assert labels == ["B001", "B002", "B003"]
+
+
+def test_raw_bytes_at_the_far_end(tmp_path: Path, desk: TicketDesk) -> None:
+    """No virtual printer: the test itself reads the far end of the pty and decodes it."""
+    pair = PtyPair(tmp_path / "printer", tmp_path / "far")
+    profile = dataclasses.replace(load_profile(PrinterProfile, "escpos-80mm"),
+                                  realtime_status=False)
+    with pair:
+        far = serial.Serial(str(pair.far_end), timeout=0.2)
+        printer = TicketPrinter(str(pair.device), profile, desk.store)
+        try:
+            desk.take("C")
+            desk.take("C")
+            assert printer.run_once()[0] == 2
+            data, deadline = b"", time.monotonic() + 20
+            while data.count(b"\x1dV") < 2 and time.monotonic() < deadline:
+                data += far.read(4096)
+        finally:
+            printer.close()
+            far.close()
+    first, second = decode_pages(data)
+    assert "C002" in second.lines and "对公业务" in second.lines
+    assert second.qr_payloads == [f"bank/{desk.store.today()}/C002"]
+    assert "C001" in first.lines
