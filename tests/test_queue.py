@@ -144,7 +144,7 @@ def test_sigkill_while_issuing_loses_and_duplicates_nothing(tmp_path: Path) -> N
     path = tmp_path / "queue.sqlite3"
     shown: list[str] = []
     rng = random.Random(5)
-    for _round in range(6):
+    for _round in range(5):
         takers = [
             subprocess.Popen([sys.executable, "-c", TAKER, str(path), "A"], env=_env(),
                              stdout=subprocess.PIPE, text=True)
@@ -163,7 +163,7 @@ def test_sigkill_while_issuing_loses_and_duplicates_nothing(tmp_path: Path) -> N
     numbers = [t.number for t in QueueStore(path).tickets()]
     assert numbers == list(range(1, len(numbers) + 1))  # no gap, no duplicate
     assert set(shown) <= {f"A{n:03d}" for n in numbers}  # everything shown was kept
-    assert len(shown) == len(set(shown)) and len(numbers) > 12
+    assert len(shown) == len(set(shown)) and len(numbers) > 10
 
 
 def test_concurrent_processes_get_distinct_consecutive_numbers(tmp_path: Path) -> None:
@@ -183,12 +183,12 @@ def test_concurrent_cli_takes(tmp_path: Path) -> None:
             "--json"]
     takes = [
         subprocess.Popen([sys.executable, *args], env=_env(), stdout=subprocess.PIPE, text=True)
-        for _ in range(5)
+        for _ in range(4)
     ]
     replies = [json.loads(take.communicate(timeout=120)[0]) for take in takes]
     assert all(set(reply) == {"ticket", "service", "waiting"} for reply in replies)
-    assert sorted(reply["ticket"] for reply in replies) == [f"V{n:03d}" for n in range(1, 6)]
-    assert sorted(reply["waiting"] for reply in replies) == [0, 1, 2, 3, 4]
+    assert sorted(reply["ticket"] for reply in replies) == [f"V{n:03d}" for n in range(1, 5)]
+    assert sorted(reply["waiting"] for reply in replies) == [0, 1, 2, 3]
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -241,19 +241,23 @@ class QueueStore:
 
         A ticket from yesterday printed today would send a visitor to the wrong queue.
         """
-        with self._write() as db:
-            db.execute(
-                "UPDATE print_jobs SET state = 'expired', done_at = ? WHERE state = 'pending' "
-                "AND ticket_id IN (SELECT id FROM tickets WHERE day != ?)",
-                (self._clock(), self.today()),
-            )
-            rows = db.execute(
+        today = self.today()
+        with self._lock:  # a read: the printer thread polls this every few seconds
+            rows = self._db.execute(
                 "SELECT j.id, j.data, j.attempts, "
                 + ", ".join(f"t.{c.strip()}" for c in _TICKET_COLUMNS.split(","))
                 + " FROM print_jobs j JOIN tickets t ON t.id = j.ticket_id "
                 "WHERE j.state = 'pending' ORDER BY j.id"
             ).fetchall()
-        return [PrintJob(row[0], Ticket(*row[3:]), bytes(row[1]), row[2]) for row in rows]
+        jobs = [PrintJob(row[0], Ticket(*row[3:]), bytes(row[1]), row[2]) for row in rows]
+        stale = [job.id for job in jobs if job.ticket.day != today]
+        if stale:
+            with self._write() as db:
+                db.executemany(
+                    "UPDATE print_jobs SET state = 'expired', done_at = ? WHERE id = ?",
+                    [(self._clock(), job_id) for job_id in stale],
+                )
+        return [job for job in jobs if job.ticket.day == today]
 
     def job_attempted(self, job_id: int) -> None:
         """Count a failed attempt to print a job (it stays pending)."""
