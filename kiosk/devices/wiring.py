@@ -65,8 +65,14 @@ def open_queue_devices(
     pack: Pack,
     data_dir: str | Path | None,
     on_event: Callable[[QueueEvent], None],
+    *,
+    issued_events: bool = True,
 ) -> QueueDevices:
-    """The queue of `pack` with the devices in `config.devices` (not started yet)."""
+    """The queue of `pack` with the devices in `config.devices` (not started yet).
+
+    `issued_events=False` when the caller announces tickets itself (the voice core's
+    conductor turns `issue()`'s result into `TicketIssued`): then only `DeviceStatus` comes.
+    """
     devices = config.devices
     store = QueueStore(queue_path(config.data_path(str(data_dir) if data_dir else None), pack.id),
                        busy_timeout_s=devices.busy_timeout_s)
@@ -86,6 +92,6 @@ def open_queue_devices(
     if devices.display.port:
         display = DisplayWorker(open_display(devices.display.port, devices.display),
                                 on_status=on_event, retry_s=devices.display.retry_s)
-    desk = TicketDesk(pack, store, render=render, on_issued=on_event,
+    desk = TicketDesk(pack, store, render=render, on_issued=on_event if issued_events else None,
                       wake_printer=printer.wake if printer else None)
     return QueueDevices(desk, printer, display)
