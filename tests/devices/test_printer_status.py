@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import os
 import threading
+import tty
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import serial
 
 from kiosk.devices.printer_status import PrinterState, read_state
+from kiosk.devices.usblp import BytePort, LinePrinterPort, is_line_printer
 
 
-@pytest.fixture
-def answering() -> Iterator[tuple[serial.Serial, dict[int, bytes]]]:
-    """A port whose far end answers DLE EOT n with `replies[n]` (missing n: silence)."""
+@pytest.fixture(params=["serial", "usblp"])
+def answering(request: pytest.FixtureRequest) -> Iterator[tuple[BytePort, dict[int, bytes]]]:
+    """A port whose far end answers DLE EOT n with `replies[n]` (missing n: silence), opened
+    with pyserial and as a USB printer-class device would be (a plain character device)."""
     master, slave = os.openpty()
     replies: dict[int, bytes] = {}
     stop = threading.Event()
@@ -32,7 +36,9 @@ def answering() -> Iterator[tuple[serial.Serial, dict[int, bytes]]]:
 
     thread = threading.Thread(target=printer, daemon=True)
     thread.start()
-    port = serial.Serial(os.ttyname(slave), timeout=0.05)
+    tty.setraw(slave)
+    port: BytePort = (serial.Serial(os.ttyname(slave), timeout=0.05) if request.param == "serial"
+                      else LinePrinterPort(os.ttyname(slave), timeout=0.05))
     try:
         yield port, replies
     finally:
@@ -43,7 +49,7 @@ def answering() -> Iterator[tuple[serial.Serial, dict[int, bytes]]]:
         thread.join(timeout=5)
 
 
-def test_status_bytes_in_words(answering: tuple[serial.Serial, dict[int, bytes]]) -> None:
+def test_status_bytes_in_words(answering: tuple[BytePort, dict[int, bytes]]) -> None:
     port, replies = answering
     replies.update({1: b"\x12", 2: b"\x12", 4: b"\x12"})
     assert read_state(port, 0.5) == PrinterState(answering=True)
@@ -59,7 +65,7 @@ def test_status_bytes_in_words(answering: tuple[serial.Serial, dict[int, bytes]]
 
 
 def test_noise_is_not_a_status_and_silence_is_offline(
-    answering: tuple[serial.Serial, dict[int, bytes]],
+    answering: tuple[BytePort, dict[int, bytes]],
 ) -> None:
     port, replies = answering
     replies.update({1: b"\xff\x00\x12", 2: b"\x12", 4: b"\x12"})  # noise, then the real byte
@@ -67,3 +73,10 @@ def test_noise_is_not_a_status_and_silence_is_offline(
     replies.clear()
     state = read_state(port, 0.2)
     assert not state.answering and state.event(0).detail == "not answering (off or unplugged)"
+
+
+def test_usblp_paths_are_told_apart(tmp_path: Path) -> None:
+    assert is_line_printer("/dev/usb/lp0") and not is_line_printer("/dev/ttyUSB0")
+    link = tmp_path / "kiosk-printer"
+    link.symlink_to("/dev/usb/lp1")
+    assert is_line_printer(str(link))
