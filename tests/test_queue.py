@@ -163,7 +163,7 @@ def test_sigkill_while_issuing_loses_and_duplicates_nothing(tmp_path: Path) -> N
     numbers = [t.number for t in QueueStore(path).tickets()]
     assert numbers == list(range(1, len(numbers) + 1))  # no gap, no duplicate
     assert set(shown) <= {f"A{n:03d}" for n in numbers}  # everything shown was kept
-    assert len(shown) == len(set(shown)) and len(numbers) > 10
+    assert len(shown) == len(set(shown)) and len(numbers) >= 10  # each taker issued one
 
 
 def test_concurrent_processes_get_distinct_consecutive_numbers(tmp_path: Path) -> None:
