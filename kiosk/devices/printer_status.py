@@ -35,9 +35,12 @@ class PrinterState:
     answering: bool
     """A status byte came back in time."""
     offline: bool = False
+    """The printer says it is offline (it then also says why: cover, paper, error)."""
     cover_open: bool = False
     paper: Literal["ok", "low", "out"] = "ok"
+    """From the roll sensor: plenty, near the end, none."""
     error: bool = False
+    """Cutter jam, print head too hot, or another error that stops printing."""
 
     @property
     def ready(self) -> bool:
