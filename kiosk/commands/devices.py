@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import tempfile
@@ -24,8 +25,9 @@ def register(commands: Commands) -> None:
         help="run a virtual printer and display on pseudo-terminals",
         description="Makes DIR/printer and DIR/display (pass them to --printer / --display), "
         "prints what the devices print and show, and reads commands on stdin: "
-        "unplug printer|display, replug printer|display, paper ok|low|out, "
-        "cover open|closed, quit. Ctrl-C or SIGTERM stops it.",
+        "unplug printer|display, replug printer|display, paper ok|low|out|N (N tickets "
+        "left on the roll), "
+        "cover open|closed, quit. Ctrl-C, SIGTERM or SIGHUP stops it.",
     )
     simulate.add_argument("--dir", type=Path, help="where the ports and ticket previews go "
                           "(default: a new temporary folder)")
@@ -63,7 +65,8 @@ def _simulate(config: KioskConfig, args: argparse.Namespace) -> int:
     def on_signal(_number: int, _frame: FrameType | None) -> None:
         stop.set()
 
-    previous = signal.signal(signal.SIGTERM, on_signal)
+    previous = {number: signal.signal(number, on_signal)
+                for number in (signal.SIGTERM, signal.SIGHUP)}  # socat must not outlive us
     try:
         with bench:
             ready = {"device": "simulator", "event": "ready",
@@ -71,15 +74,24 @@ def _simulate(config: KioskConfig, args: argparse.Namespace) -> int:
             with printing:
                 print(json.dumps(ready) if args.json else
                       f"printer: {ready['printer']}\ndisplay: {ready['display']}", flush=True)
-            reader = threading.Thread(target=_read_commands, args=(bench, stop), daemon=True)
-            reader.start()
+            if not _in_background():
+                threading.Thread(target=_read_commands, args=(bench, stop), daemon=True).start()
             while not stop.wait(0.2):
                 pass
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     return 0
+
+
+def _in_background() -> bool:
+    """Started with `&` from a terminal: reading stdin would stop the whole process (SIGTTIN)."""
+    try:
+        return sys.stdin.isatty() and os.tcgetpgrp(sys.stdin.fileno()) != os.getpgrp()
+    except OSError:
+        return False
 
 
 def _read_commands(bench: object, stop: threading.Event) -> None:

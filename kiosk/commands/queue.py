@@ -148,6 +148,7 @@ def _call(config: KioskConfig, args: argparse.Namespace) -> int:
 
 
 def _recall(config: KioskConfig, args: argparse.Namespace) -> int:
+    _check_counter(config, args.counter)
     desk = _desk(config, args)
     call = desk.store.recall(args.counter)
     label = call.ticket.label if call else None
@@ -163,6 +164,7 @@ def _recall(config: KioskConfig, args: argparse.Namespace) -> int:
 
 
 def _skip(config: KioskConfig, args: argparse.Namespace) -> int:
+    _check_counter(config, args.counter)
     desk = _desk(config, args)
     ticket = desk.store.skip(args.counter)
     label = ticket.label if ticket else None

@@ -154,11 +154,11 @@ class DisplayWorker:
             log.info("display: %s", error)
             self._report("fail", "connection lost (unplugged?)")
             return False
-        self._report("ok", f"showing {ticket} at counter {counter}")
+        self._report("ok", "ready")
         return True
 
     def _report(self, status: Literal["ok", "fail"], detail: str) -> None:
-        if status == self._last_status == "fail":
+        if status == self._last_status:  # an event only when the health changes
             return
         self._last_status = status
         if self._on_status is not None:

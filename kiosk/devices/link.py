@@ -9,6 +9,7 @@ import time
 import serial
 
 from kiosk.devices.profiles import SerialSettings
+from kiosk.devices.usblp import BytePort, LinePrinterPort, is_line_printer
 from kiosk.errors import DeviceError
 
 PORT_ERRORS = (serial.SerialException, OSError, termios.error)
@@ -53,6 +54,19 @@ def open_port(
                 time.sleep(0.1)
                 continue
             raise _device_error(port, exc) from exc
+
+
+def open_printer_port(
+    port: str, settings: SerialSettings, *, baud: int = 0, timeout: float = 0.5,
+    busy_wait_s: float = 0.0,
+) -> BytePort:
+    """A printer's port: a usblp device (/dev/usb/lp0, or a link to one) or a serial port."""
+    if not is_line_printer(port):
+        return open_port(port, settings, baud=baud, timeout=timeout, busy_wait_s=busy_wait_s)
+    try:
+        return LinePrinterPort(port, timeout=timeout)
+    except OSError as exc:
+        raise _device_error(port, exc) from exc
 
 
 def _busy(exc: BaseException) -> bool:

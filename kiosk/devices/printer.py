@@ -15,13 +15,12 @@ import threading
 import time
 from collections.abc import Callable
 
-import serial
-
 from kiosk.config import PrinterConfig
-from kiosk.devices.link import PORT_ERRORS, open_port
+from kiosk.devices.link import PORT_ERRORS, open_printer_port
 from kiosk.devices.printer_status import PrinterState, read_state
 from kiosk.devices.profiles import PrinterProfile, load_profile
-from kiosk.errors import DeviceError
+from kiosk.devices.usblp import BytePort
+from kiosk.errors import DeviceError, QueueError
 from kiosk.events import DeviceStatus
 from kiosk.queue.store import QueueStore
 
@@ -45,7 +44,7 @@ class TicketPrinter:
         poll_s: float = 2.0,
         busy_wait_s: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
-        opener: Callable[[], serial.Serial] | None = None,
+        opener: Callable[[], BytePort] | None = None,
     ) -> None:
         """`opener` opens the port (default: `open_port` on `port` with the profile's line
         settings); it may raise DeviceError while the printer is unplugged."""
@@ -58,7 +57,7 @@ class TicketPrinter:
         self._poll_s = poll_s
         self._busy_wait_s = busy_wait_s
         self._clock = clock
-        self._port: serial.Serial | None = None
+        self._port: BytePort | None = None
         self._last: DeviceStatus | None = None
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -140,6 +139,10 @@ class TicketPrinter:
         except DeviceError as error:
             self._close()
             status = DeviceStatus(self._clock(), "printer", "fail", error.message)
+        except QueueError as error:  # the spool is unreadable for now: retry at the next poll
+            log.warning("printer %s: %s", self.port_name, error)
+            return printed, self._last or DeviceStatus(self._clock(), "printer", "warn",
+                                                       "queue database busy")
         except PORT_ERRORS as error:
             log.info("printer %s: %s", self.port_name, error)
             self._close()
@@ -147,13 +150,13 @@ class TicketPrinter:
         self._report(status)
         return printed, status
 
-    def _open(self) -> serial.Serial:
+    def _open(self) -> BytePort:
         if self._port is None:
             self._port = self._opener()
         return self._port
 
-    def _open_port(self) -> serial.Serial:
-        return open_port(
+    def _open_port(self) -> BytePort:
+        return open_printer_port(
             self.port_name,
             self.profile.serial,
             baud=self._baud,
@@ -161,7 +164,7 @@ class TicketPrinter:
             busy_wait_s=self._busy_wait_s,
         )
 
-    def _state(self, port: serial.Serial) -> PrinterState:
+    def _state(self, port: BytePort) -> PrinterState:
         if not self.profile.realtime_status:
             return PrinterState(answering=True)
         return read_state(port, self.profile.status_timeout_s)

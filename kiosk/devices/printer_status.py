@@ -6,9 +6,9 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-import serial
 from escpos.constants import RT_STATUS
 
+from kiosk.devices.usblp import BytePort
 from kiosk.events import DeviceStatus
 
 # Bits of the status bytes (Epson ESC/POS reference, DLE EOT; the same on Chinese clones).
@@ -35,9 +35,12 @@ class PrinterState:
     answering: bool
     """A status byte came back in time."""
     offline: bool = False
+    """The printer says it is offline (it then also says why: cover, paper, error)."""
     cover_open: bool = False
     paper: Literal["ok", "low", "out"] = "ok"
+    """From the roll sensor: plenty, near the end, none."""
     error: bool = False
+    """Cutter jam, print head too hot, or another error that stops printing."""
 
     @property
     def ready(self) -> bool:
@@ -63,7 +66,7 @@ class PrinterState:
         return DeviceStatus(t, "printer", "ok", "ready")
 
 
-def query(port: serial.Serial, n: int, timeout_s: float) -> int | None:
+def query(port: BytePort, n: int, timeout_s: float) -> int | None:
     """Send DLE EOT n and return the status byte, or None if none came in time."""
     port.reset_input_buffer()  # stale replies from an earlier owner of the port
     port.write(RT_STATUS + bytes([n]))
@@ -76,7 +79,7 @@ def query(port: serial.Serial, n: int, timeout_s: float) -> int | None:
     return None
 
 
-def read_state(port: serial.Serial, timeout_s: float) -> PrinterState:
+def read_state(port: BytePort, timeout_s: float) -> PrinterState:
     """Ask the printer for its status, offline cause and paper sensor."""
     printer = query(port, 1, timeout_s)
     if printer is None:

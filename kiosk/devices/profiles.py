@@ -20,10 +20,12 @@ class SerialSettings:
     """Line settings of a serial port (the device's manual states them)."""
 
     baud: int = 9600
+    """Bits per second: 9600 on most printers and signs, 19200 or 115200 on some."""
     bytesize: Literal[7, 8] = 8
     parity: Literal["N", "E", "O"] = "N"
     """None, even or odd."""
     stopbits: Literal[1, 2] = 1
+    """Stop bits after each byte."""
     rtscts: bool = False
     """Hardware flow control: a printer that is out of paper or busy holds CTS low."""
     xonxoff: bool = False
@@ -35,6 +37,7 @@ class PrinterProfile:
     """An ESC/POS thermal printer."""
 
     name: str = ""
+    """The profile's name (its file name when not given)."""
     protocol: Literal["escpos"] = "escpos"
     serial: SerialSettings = field(default_factory=SerialSettings)
     escpos_profile: str = "default"
@@ -61,7 +64,9 @@ class DisplayProfile:
     """A queue display: a serial LED sign (text lines) or a Modbus RTU register display."""
 
     name: str = ""
+    """The profile's name (its file name when not given)."""
     protocol: Literal["line", "modbus"] = "line"
+    """line: framed text lines (LED signs); modbus: Modbus RTU holding registers."""
     serial: SerialSettings = field(default_factory=SerialSettings)
     template: str = "{ticket} 请到{counter}号窗口"
     """What the sign shows; {ticket} and {counter} are filled in (line protocol)."""

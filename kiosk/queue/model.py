@@ -51,6 +51,7 @@ class ServiceStatus:
     """One service's queue today."""
 
     service: str
+    """Service code."""
     issued: int
     """Tickets issued today."""
     waiting: int
@@ -60,7 +61,9 @@ class ServiceStatus:
     skipped: int
     """Tickets called and then skipped as no-shows."""
     last_issued: str | None
+    """The newest ticket of the service today ("A012"), None before the first."""
     last_called: str | None
+    """The ticket most recently called to a counter."""
     average_wait_s: float | None
     """Mean seconds from issue to first call over today's called tickets (None: none yet)."""
 
@@ -71,7 +74,9 @@ class CounterStatus:
 
     counter: int
     ticket: str
+    """The ticket it called last ("A012")."""
     called_at: float
+    """Unix time of that call."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +84,10 @@ class QueueStatus:
     """The whole queue today."""
 
     day: str
+    """The local date the figures are for."""
     services: tuple[ServiceStatus, ...]
+    """In the pack's order."""
     counters: tuple[CounterStatus, ...]
+    """By counter number."""
     unprinted: int
     """Print jobs kept for a printer that was away (printed when it returns)."""

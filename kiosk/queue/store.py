@@ -113,13 +113,19 @@ class QueueStore:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction holding SQLite's write lock from its first statement."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:  # locked too long, disk full, file damaged
+                raise QueueError(
+                    f"{self.path}: the queue database refused a change: {exc}",
+                    hint="check free disk space and that no other program holds the file",
+                ) from exc
 
     def today(self) -> str:
         """Today's local date, as the queue counts days."""
@@ -235,19 +241,23 @@ class QueueStore:
 
         A ticket from yesterday printed today would send a visitor to the wrong queue.
         """
-        with self._write() as db:
-            db.execute(
-                "UPDATE print_jobs SET state = 'expired', done_at = ? WHERE state = 'pending' "
-                "AND ticket_id IN (SELECT id FROM tickets WHERE day != ?)",
-                (self._clock(), self.today()),
-            )
-            rows = db.execute(
+        today = self.today()
+        with self._lock:  # a read: the printer thread polls this every few seconds
+            rows = self._db.execute(
                 "SELECT j.id, j.data, j.attempts, "
                 + ", ".join(f"t.{c.strip()}" for c in _TICKET_COLUMNS.split(","))
                 + " FROM print_jobs j JOIN tickets t ON t.id = j.ticket_id "
                 "WHERE j.state = 'pending' ORDER BY j.id"
             ).fetchall()
-        return [PrintJob(row[0], Ticket(*row[3:]), bytes(row[1]), row[2]) for row in rows]
+        jobs = [PrintJob(row[0], Ticket(*row[3:]), bytes(row[1]), row[2]) for row in rows]
+        stale = [job.id for job in jobs if job.ticket.day != today]
+        if stale:
+            with self._write() as db:
+                db.executemany(
+                    "UPDATE print_jobs SET state = 'expired', done_at = ? WHERE id = ?",
+                    [(self._clock(), job_id) for job_id in stale],
+                )
+        return [job for job in jobs if job.ticket.day == today]
 
     def job_attempted(self, job_id: int) -> None:
         """Count a failed attempt to print a job (it stays pending)."""

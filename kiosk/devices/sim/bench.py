@@ -13,7 +13,7 @@ from kiosk.devices.sim.pty import PtyPair
 from kiosk.devices.sim.report import DeviceNote, SimDevice, SimEvent
 
 COMMANDS = (
-    "unplug printer|display", "replug printer|display", "paper ok|low|out",
+    "unplug printer|display", "replug printer|display", "paper ok|low|out|N (tickets left)",
     "cover open|closed", "quit",
 )
 """What `kiosk devices simulate` reads on stdin, one per line."""
@@ -78,10 +78,12 @@ class DeviceBench:
             VirtualModbusDisplay:
         return self.printer if device == "printer" else self.display
 
-    def set_paper(self, paper: Literal["ok", "low", "out"]) -> None:
-        """Load, run low on or run out of paper."""
+    def set_paper(self, paper: Literal["ok", "low", "out"], tickets: int | None = None) -> None:
+        """Load, run low on or run out of paper; `tickets`: whole tickets left on the roll."""
+        self.printer.roll = tickets
         self.printer.paper = paper
-        self._on_event(DeviceNote("printer", "paper", paper))
+        self._on_event(DeviceNote("printer", "paper", paper if tickets is None else
+                                  f"{paper}, {tickets} tickets left"))
 
     def set_cover(self, is_open: bool) -> None:
         """Open or close the printer's cover."""
@@ -100,6 +102,8 @@ class DeviceBench:
                 self.replug(device)
             case ["paper", "ok" | "low" | "out" as paper]:
                 self.set_paper(paper)
+            case ["paper", count] if count.isdigit():
+                self.set_paper("ok", int(count))
             case ["cover", "open" | "closed" as state]:
                 self.set_cover(state == "open")
             case []:

@@ -56,7 +56,7 @@ class VirtualLineDisplay:
         assert port is not None
         try:
             while not self._stopping.is_set():
-                data = port.read(1024)
+                data = port.read(max(port.in_waiting, 1))
                 for text in self._reader.feed(data) if data else ():
                     if text is None:
                         self._on_event(DeviceNote("display", "garbled", "bad frame or checksum"))

@@ -44,6 +44,9 @@ class VirtualPrinter:
         self.far_end = Path(far_end)
         self.paper: Paper = "ok"
         self.cover_open = False
+        self.roll: int | None = None
+        """Whole tickets left on the roll (None: plenty). At 0 the paper ends in the middle of
+        the next ticket: the sensor said "ok" when the job was sent, the ticket is lost."""
         self._on_event = on_event
         self._preview_dir = preview_dir
         self._dots = dots
@@ -89,19 +92,24 @@ class VirtualPrinter:
         decoder, pages = EscPosDecoder(), PageCollector()
         try:
             while not self._stopping.is_set():
-                data = port.read(4096)
+                data = port.read(max(port.in_waiting, 1))  # whatever is there, at once
                 if not data:
                     continue
-                elements = decoder.feed(data)
-                for element in elements:
-                    if isinstance(element, StatusRequest):
+                for element in decoder.feed(data):  # in stream order: a status asked after
+                    if isinstance(element, StatusRequest):  # a cut sees that ticket printed
                         port.write(bytes([self.status_byte(element.n)]))
-                for page in pages.add(elements):
-                    self._print(page)
+                    for page in pages.add([element]):
+                        self._print(page)
         except PORT_ERRORS:
             return  # unplugged under us
 
     def _print(self, page: Page) -> None:
+        if self.roll == 0 and self.paper != "out":
+            self.paper = "out"
+            self._on_event(DeviceNote("printer", "discarded", "the paper ran out mid-ticket"))
+            return
+        if self.roll is not None and self.paper != "out":
+            self.roll -= 1
         if self.paper == "out" or self.cover_open:
             why = "paper out" if self.paper == "out" else "cover open"
             self._on_event(DeviceNote("printer", "discarded", f"a job arrived with {why}"))
