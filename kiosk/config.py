@@ -149,7 +149,7 @@ class PresenceConfig:
     height: int = 480
     """Capture height asked of the camera, pixels."""
     fps: float = 15.0
-    """Frames per second asked of the camera; detection + tracking take ~30 ms a frame."""
+    """Frames per second asked of the camera (detection + tracking take ~3–8 ms a frame)."""
     model: str = ""
     """A BlazeFace .tflite file; empty: the full-range model packaged in kiosk/vision/models/."""
     sha256: str = ""

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.errors import ModelError
+from kiosk.vision.native import quiet_native_stderr
 from kiosk.vision.opencv import keep_qt_environment
 
 if TYPE_CHECKING:
@@ -92,12 +93,14 @@ class MediapipeFaceDetector:
             min_detection_confidence=min_confidence,
         )
         try:
-            self._engine: Any = face_detector.FaceDetector.create_from_options(options)
+            with quiet_native_stderr(log):
+                self._engine: Any = face_detector.FaceDetector.create_from_options(options)
         except (RuntimeError, ValueError) as exc:
             raise ModelError(
                 f"mediapipe cannot load face detection model {path}: {exc}",
                 hint="use a BlazeFace .tflite model (the packaged one is the default)",
             ) from exc
+        self._first = True
         log.info("face detector: %s (sha256 %s)", path.name, self.model_sha256)
 
     def detect(self, frame: Frame) -> tuple[Face, ...]:
@@ -105,7 +108,13 @@ class MediapipeFaceDetector:
         from mediapipe.tasks.python.vision.core.image import Image, ImageFormat
 
         height, width = frame.image.shape[:2]
-        result = self._engine.detect(Image(image_format=ImageFormat.SRGB, data=frame.image))
+        image = Image(image_format=ImageFormat.SRGB, data=frame.image)
+        if self._first:  # the engine's first run logs its memory set-up
+            self._first = False
+            with quiet_native_stderr(log):
+                result = self._engine.detect(image)
+        else:
+            result = self._engine.detect(image)
         faces = []
         for detection in result.detections:
             box = detection.bounding_box
@@ -122,5 +131,6 @@ class MediapipeFaceDetector:
 
     def close(self) -> None:
         """Release the native engine."""
-        self._engine.close()
+        with quiet_native_stderr(log):
+            self._engine.close()
 

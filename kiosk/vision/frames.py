@@ -90,7 +90,12 @@ class CameraSource(_Source):
 
     def open(self) -> None:
         cv2 = load_cv2()
-        capture = cv2.VideoCapture(self.index)
+        quiet, level = cv2.utils.logging, cv2.utils.logging.getLogLevel()
+        quiet.setLogLevel(quiet.LOG_LEVEL_SILENT)  # its backend-by-backend complaints: ours says it
+        try:
+            capture = cv2.VideoCapture(self.index)
+        finally:
+            quiet.setLogLevel(level)
         if not capture.isOpened():
             capture.release()
             raise CameraError(

@@ -88,7 +88,8 @@ class PresenceRunner:
         self.source = source
         self.callback = callback
         self.realtime = realtime
-        """Pace a video file at its frame rate, as a camera would deliver it."""
+        """Pace a video file at its frame rate, as a camera would deliver it, with event times
+        on the monotonic clock; unpaced, event times are the frames' times in the file."""
         self.loop = loop
         """Start a video file over when it ends (`kiosk run --simulate`)."""
         self._make_detector = detector or packaged_detector(config)
@@ -142,11 +143,12 @@ class PresenceRunner:
                         failing = False
                     self.frames += track_source(
                         self.source, detector, tracker, self.callback, stop=self._stop,
-                        realtime=self.realtime, time_base=time.monotonic(),
+                        realtime=self.realtime,
+                        time_base=time.monotonic() if self.realtime else 0.0,
                     )
                 except CameraError as error:
-                    log.warning("%s", error)
-                    if not failing:
+                    if not failing:  # once per outage, not once per retry
+                        log.warning("%s", error)
                         self._status("fail", error.message)
                         failing = True
                     if not self.source.live:

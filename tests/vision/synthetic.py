@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -87,6 +88,7 @@ def paste(frame: Image, photo: Image, person: Person) -> None:
     frame[y0:y1, x0:x1] = (part * weight + under * (1.0 - weight)).astype(np.uint8)
 
 
+@cache
 def _silhouette(height: int, width: int) -> NDArray[np.float32]:
     """Head (with the cap) and shoulders of the photo, soft-edged: the flag behind is cut away."""
     fx, fy, fw, fh = FACE_BOX
@@ -101,11 +103,17 @@ def _silhouette(height: int, width: int) -> NDArray[np.float32]:
     return cv2.GaussianBlur(mask, (0, 0), fw / 20)
 
 
-def render(people: Sequence[Person], background: Image, photo: Image, seed: int) -> Image:
-    """One BGR frame: the hall, fresh sensor noise, the people (farthest first)."""
+@cache
+def _noise(seed: int) -> NDArray[np.int16]:
+    """Sensor noise, a few different fields reused in turn (drawing it per frame is slow)."""
     rng = np.random.default_rng(seed)
-    frame = np.clip(background + rng.normal(0.0, 2.0, background.shape), 0, 255)
-    image = frame.astype(np.uint8)
+    return rng.normal(0.0, 2.0, (HEIGHT, WIDTH, 3)).round().astype(np.int16)
+
+
+def render(people: Sequence[Person], background: Image, photo: Image, seed: int) -> Image:
+    """One BGR frame: the hall, changing sensor noise, the people (farthest first)."""
+    noisy = background.astype(np.int16) + _noise(seed % 7)
+    image = np.clip(noisy, 0, 255).astype(np.uint8)
     for person in sorted(people, key=lambda p: p.size):
         paste(image, photo, person)
     return image

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +13,7 @@ from synthetic import HEIGHT, Person, grace_hopper, hall, render
 from kiosk.errors import ModelError
 from kiosk.vision.detector import PACKAGED_MODEL, PACKAGED_SHA256, MediapipeFaceDetector
 from kiosk.vision.frames import Frame
+from kiosk.vision.native import quiet_native_stderr
 
 pytestmark = pytest.mark.slow
 
@@ -77,3 +80,13 @@ def test_a_file_that_is_no_model_is_a_model_error(tmp_path: Path) -> None:
     junk.write_bytes(b"not a model" * 100)
     with pytest.raises(ModelError, match="cannot load"):
         MediapipeFaceDetector(junk)
+
+
+def test_native_chatter_is_dropped_and_everything_else_kept(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    with quiet_native_stderr(logging.getLogger("test")):
+        os.write(2, b"WARNING: [model_load.cc:402] Sparsity tensors may not yet be supported\n")
+        os.write(2, b"E0000 something really went wrong\n")
+        os.write(2, b"INFO: Created TensorFlow Lite XNNPACK delegate for CPU.\n")
+    assert capfd.readouterr().err == "E0000 something really went wrong\n"

@@ -8,13 +8,16 @@ be, and every frame goes through mediapipe: the tests check that the face really
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import cv2
 import pytest
-from synthetic import FPS, Placement, scene, walker, write_video
+from synthetic import FPS, Placement, grace_hopper, hall, render, scene, walker, write_video
 
 from kiosk.config import PresenceConfig
 from kiosk.events import FaceSeen, VisitorApproached, VisitorLeft
@@ -56,6 +59,22 @@ def track(path: Path, detector: MediapipeFaceDetector, config: PresenceConfig) -
     return run
 
 
+VideoMaker = Callable[[str, Placement, float], Path]
+
+
+@pytest.fixture(scope="module")
+def video(tmp_path_factory: pytest.TempPathFactory) -> VideoMaker:
+    """Renders a scene into a video once per module (two tests may read the same one)."""
+    folder, made = tmp_path_factory.mktemp("videos"), dict[str, Path]()
+
+    def get(name: str, placement: Placement, seconds: float) -> Path:
+        if name not in made:
+            made[name] = write_video(folder / f"{name}.avi", placement, seconds)
+        return made[name]
+
+    return get
+
+
 APPROACHES = {
     "from the left, stops at 4.0 s": ((1.0, 0.25, 0.07), (4.0, 0.5, 0.40), (7.0, 0.5, 0.40)),
     "from the right, stops at 3.2 s": ((0.3, 0.8, 0.08), (3.2, 0.6, 0.30), (6.0, 0.6, 0.30)),
@@ -65,11 +84,11 @@ APPROACHES = {
 
 @pytest.mark.parametrize("keys", APPROACHES.values(), ids=APPROACHES.keys())
 def test_visitor_walking_up_and_stopping_is_greeted_once_within_a_second(
-    tmp_path: Path, detector: MediapipeFaceDetector, keys: tuple[tuple[float, float, float], ...]
+    video: VideoMaker, detector: MediapipeFaceDetector, keys: tuple[tuple[float, float, float], ...]
 ) -> None:
     placement = scene(walker(*keys))
     seconds, stopped = keys[-1][0], keys[-2][0]
-    run = track(write_video(tmp_path / "approach.avi", placement, seconds), detector,
+    run = track(video(f"approach-{keys[-2][0]}", placement, seconds), detector,
                 PresenceConfig())
     assert run.found_share(placement, seconds) >= 0.9
     (approach,) = run.approaches()
@@ -78,46 +97,46 @@ def test_visitor_walking_up_and_stopping_is_greeted_once_within_a_second(
 
 
 def test_passer_by_crossing_the_hall_far_away_is_not_greeted(
-    tmp_path: Path, detector: MediapipeFaceDetector
+    video: VideoMaker, detector: MediapipeFaceDetector
 ) -> None:
     placement = scene(walker((0.5, -0.05, 0.1), (5.5, 1.05, 0.1), y=0.35))
-    run = track(write_video(tmp_path / "far.avi", placement, 6.0), detector, PresenceConfig())
+    run = track(video("far", placement, 6.0), detector, PresenceConfig())
     assert run.found_share(placement, 6.0) >= 0.8
     assert [e for e in run.events if not isinstance(e, FaceSeen)] == []
 
 
 def test_someone_who_stops_to_look_around_far_away_is_not_greeted(
-    tmp_path: Path, detector: MediapipeFaceDetector
+    video: VideoMaker, detector: MediapipeFaceDetector
 ) -> None:
     placement = scene(walker((0.0, 0.1, 0.08), (1.5, 0.3, 0.12), (5.0, 0.3, 0.12), y=0.36))
-    run = track(write_video(tmp_path / "stands.avi", placement, 5.0), detector, PresenceConfig())
+    run = track(video("stands", placement, 5.0), detector, PresenceConfig())
     assert run.found_share(placement, 5.0) >= 0.9
     assert run.approaches() == []
 
 
 def test_someone_crossing_close_to_the_kiosk_is_not_greeted(
-    tmp_path: Path, detector: MediapipeFaceDetector
+    video: VideoMaker, detector: MediapipeFaceDetector
 ) -> None:
     placement = scene(walker((0.2, 1.05, 0.26), (3.0, -0.05, 0.26)))
-    run = track(write_video(tmp_path / "near.avi", placement, 3.5), detector, PresenceConfig())
+    run = track(video("near", placement, 3.5), detector, PresenceConfig())
     assert run.found_share(placement, 3.5) >= 0.8
     assert run.approaches() == []
 
 
 def test_empty_hall_has_no_face_and_no_event(
-    tmp_path: Path, detector: MediapipeFaceDetector
+    video: VideoMaker, detector: MediapipeFaceDetector
 ) -> None:
-    run = track(write_video(tmp_path / "empty.avi", scene(), 4.0), detector, PresenceConfig())
+    run = track(video("empty", scene(), 4.0), detector, PresenceConfig())
     assert sum(run.found.values()) == 0 and len(run.found) == 60
     assert run.events == []
 
 
 def test_with_several_people_the_nearest_is_greeted_and_looked_at(
-    tmp_path: Path, detector: MediapipeFaceDetector
+    video: VideoMaker, detector: MediapipeFaceDetector
 ) -> None:
     visitor = walker((0.5, 0.75, 0.08), (3.0, 0.65, 0.35), (6.0, 0.65, 0.35))
     passer_by = walker((0.0, -0.05, 0.11), (6.0, 1.05, 0.11), y=0.33)
-    run = track(write_video(tmp_path / "two.avi", scene(visitor, passer_by), 6.0), detector,
+    run = track(video("two", scene(visitor, passer_by), 6.0), detector,
                 PresenceConfig())
     assert max(run.found.values()) == 2
     (approach,) = run.approaches()
@@ -127,12 +146,12 @@ def test_with_several_people_the_nearest_is_greeted_and_looked_at(
 
 
 def test_visitor_leaves_and_the_next_visit_is_greeted_again(
-    tmp_path: Path, detector: MediapipeFaceDetector
+    video: VideoMaker, detector: MediapipeFaceDetector
 ) -> None:
     config = replace(PresenceConfig(), absence_s=2.0)
     first = walker((0.0, 0.3, 0.08), (2.0, 0.5, 0.35), (4.0, 0.5, 0.35), (5.0, 0.9, 0.09))
     back = walker((8.0, 0.2, 0.08), (10.0, 0.45, 0.35), (12.0, 0.45, 0.35))
-    run = track(write_video(tmp_path / "twice.avi", scene(first, back), 12.0), detector, config)
+    run = track(video("twice", scene(first, back), 12.0), detector, config)
     kinds = [type(e) for e in run.events if not isinstance(e, FaceSeen)]
     assert kinds == [VisitorApproached, VisitorLeft, VisitorApproached]
     greeted, left, again = (e for e in run.events if not isinstance(e, FaceSeen))
@@ -141,15 +160,18 @@ def test_visitor_leaves_and_the_next_visit_is_greeted_again(
     assert 10.0 <= again.t <= 11.0
 
 
-def _kiosk(*args: str) -> subprocess.CompletedProcess[str]:
+def _kiosk(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    # HOME in the working folder too, so a frame written under ~ would be seen; matplotlib
+    # (imported by mediapipe) keeps its font cache elsewhere.
+    env = dict(os.environ, HOME=str(cwd), MPLCONFIGDIR=str(cwd.parent / "mpl")) if cwd else None
     return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True,
-                          text=True, timeout=120, check=False)
+                          text=True, timeout=120, check=False, cwd=cwd, env=env)
 
 
-def test_kiosk_presence_prints_the_json_contract(tmp_path: Path) -> None:
+def test_kiosk_presence_prints_the_json_contract(video: VideoMaker) -> None:
     keys = APPROACHES["from the left, stops at 4.0 s"]
-    video = write_video(tmp_path / "approach.avi", scene(walker(*keys)), 7.0)
-    done = _kiosk("presence", "--video", str(video), "--json")
+    path = video(f"approach-{keys[-2][0]}", scene(walker(*keys)), keys[-1][0])
+    done = _kiosk("presence", "--video", str(path), "--json")
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(lines) == 1
@@ -157,11 +179,13 @@ def test_kiosk_presence_prints_the_json_contract(tmp_path: Path) -> None:
     assert list(line) == ["event", "frame", "t"]
     assert line["event"] == "approach" and 4.0 <= line["t"] <= 5.0
     assert line["t"] == pytest.approx(line["frame"] / FPS, abs=1e-3)
+    assert "fps), model sha256 2c3728e6" in done.stderr
+    assert "Sparsity" not in done.stderr  # LiteRT's load-time chatter is filtered
 
 
-def test_kiosk_presence_on_an_empty_hall_prints_nothing(tmp_path: Path) -> None:
-    video = write_video(tmp_path / "empty.avi", scene(), 2.0)
-    done = _kiosk("presence", "--video", str(video), "--json")
+def test_kiosk_presence_on_an_empty_hall_prints_nothing(video: VideoMaker) -> None:
+    path = video("empty", scene(), 4.0)
+    done = _kiosk("presence", "--video", str(path), "--json")
     assert (done.returncode, done.stdout) == (0, "")
 
 
@@ -169,3 +193,21 @@ def test_kiosk_presence_with_a_missing_video_is_a_clear_error(tmp_path: Path) ->
     done = _kiosk("presence", "--video", str(tmp_path / "nope.mp4"))
     assert done.returncode == 2
     assert "does not exist" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_kiosk_presence_on_images_in_words_and_nothing_written(tmp_path: Path) -> None:
+    """Frames never reach the disk: the run leaves its working and home folders untouched."""
+    frames, work = tmp_path / "frames", tmp_path / "work"
+    frames.mkdir()
+    work.mkdir()
+    placement = scene(walker((0.0, 0.4, 0.1), (2.0, 0.5, 0.35), (4.0, 0.5, 0.35)))
+    background, photo = hall(), grace_hopper()
+    for index in range(40):
+        image = render(placement(index / 10), background, photo, index)
+        cv2.imwrite(str(frames / f"frame{index:04}.jpg"), image)
+    done = _kiosk("presence", "--images", str(frames), "--fps", "10", cwd=work)
+    assert done.returncode == 0, done.stderr
+    (line,) = done.stdout.splitlines()
+    assert line.split()[:2] == ["approach", "frame"]
+    assert 2.0 <= float(line.split()[-2]) <= 3.0
+    assert list(work.rglob("*")) == [] and len(list(frames.iterdir())) == 40
