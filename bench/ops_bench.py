@@ -39,7 +39,7 @@ def bench_log(folder: Path, turns: int, runs: int) -> ConversationLog:
         single.append(time.perf_counter() - started)
     print(f"record_turn (one committed turn, WAL): median {_median_ms(single)}")
     started = time.perf_counter()
-    for i in range(turns):
+    for _ in range(turns):
         log.record_turn(channel=random.choice(("voice", "touch", "cli")),
                         question=random.choice(QUESTIONS), lang="zh", sources=["x"],
                         handoff=random.random() < 0.1, latency_ms=random.gauss(400, 120),

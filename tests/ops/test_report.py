@@ -94,9 +94,19 @@ def test_report_after_kiosk_ask_turns_renders_in_chromium(
 
     shot = tmp_path / "report.png"
     subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                    "--window-size=1300,1600", f"--screenshot={shot}", out.as_uri()],
+                    "--window-size=1300,2400", f"--screenshot={shot}", out.as_uri()],
                    capture_output=True, timeout=120, check=True)
     image = Image.open(shot).convert("RGB")
     colours = {colour for _, colour in image.getcolors(maxcolors=1 << 20) or []}
     # the bars were drawn: the chart blue, the handoff red and the answered green are on screen
     assert {(0x3B, 0x6E, 0xA5), (0xC0, 0x39, 0x2B), (0x3B, 0x8C, 0x4A)} <= colours
+
+
+def test_days_without_questions_show_as_zero() -> None:
+    def at(day: int, hour: int) -> Turn:
+        t = time.mktime((2026, 3, day, hour, 0, 0, 0, 0, -1))
+        return Turn(t, "voice", "en", "q", (), "grounded", False, None, 10)
+
+    summary = summarise([at(1, 9), at(1, 17), at(4, 10)], [], 0.0, NOW)
+    assert summary.by_day == (("03-01", 2), ("03-02", 0), ("03-03", 0), ("03-04", 1))
+    assert "Questions per day" in render_html(summary)
