@@ -89,6 +89,13 @@ lay_out_files() {
         read -r source target mode <<<"$line"
         put "$source" "$target" "$mode"
     done
+    # The device-specific serial names (/dev/kiosk-printer, /dev/kiosk-display) from hardware/.
+    local rules
+    for rules in "$SRC"/hardware/udev/*.rules; do
+        [ -e "$rules" ] || continue
+        install -D -m 0644 "$rules" "$ROOT/etc/udev/rules.d/$(basename "$rules")"
+        echo "laid out /etc/udev/rules.d/$(basename "$rules")"
+    done
     if [ ! -e "$ROOT$CONFIG" ]; then
         install -D -m 0640 "$HERE/etc/kiosk.toml" "$ROOT$CONFIG"
         echo "laid out $CONFIG (0640)"
@@ -151,6 +158,11 @@ uninstall() {
     for line in "${FILES[@]}"; do
         read -r source target mode <<<"$line"
         rm -f "$ROOT$target" && echo "removed $target"
+    done
+    local rules
+    for rules in "$SRC"/hardware/udev/*.rules; do
+        [ -e "$rules" ] || continue
+        rm -f "$ROOT/etc/udev/rules.d/$(basename "$rules")"
     done
     rm -rf "$ROOT/opt/kiosk" && echo "removed /opt/kiosk"
     if ((PURGE)); then

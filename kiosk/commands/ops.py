@@ -185,12 +185,13 @@ def _register_doctor(commands: Commands) -> None:
 
 def _doctor(config: KioskConfig, args: argparse.Namespace) -> int:
     from kiosk.config import default_config_path
-    from kiosk.doctor import Context, run_checks
+    from kiosk.doctor import Context, read_raw, run_checks
 
     config_path: Path | None = args.config
     if config_path is None and default_config_path().is_file():
         config_path = default_config_path()
-    checks = run_checks(Context(config, config_path, config.data_path(args.data_dir)))
+    context = Context(config, config_path, config.data_path(args.data_dir), read_raw(config_path))
+    checks = run_checks(context)
     if args.json:
         print(json.dumps({"checks": [c.to_json() for c in checks]}, ensure_ascii=False))
     else:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import KioskConfig, ModelsConfig, load_config
-from kiosk.doctor import Check, Context, devices, run_checks, system
+from kiosk.doctor import Check, Context, devices, read_raw, run_checks, system
 
 REQUIRED = {"config", "models", "knowledge", "audio-in", "audio-out", "camera", "printer",
             "queue-display", "screen", "gpu", "disk", "log", "network"}
@@ -23,7 +23,8 @@ def _context(tmp_path: Path, config: KioskConfig | None = None,
     dev, sys_dir = tmp_path / "dev", tmp_path / "sys"
     dev.mkdir(exist_ok=True)
     sys_dir.mkdir(exist_ok=True)
-    return Context(config or KioskConfig(), config_path, tmp_path / "data", dev, sys_dir)
+    return Context(config or KioskConfig(), config_path, tmp_path / "data",
+                   read_raw(config_path), dev, sys_dir)
 
 
 def test_doctor_json_reports_every_check_here_without_crashing(tmp_path: Path) -> None:
@@ -85,6 +86,18 @@ def test_devices_that_are_there_are_opened(tmp_path: Path) -> None:
     (context.dev / "ttyUSB0").write_bytes(b"")
     check = devices.check_queue_display(context)  # a dangling name: the device is gone
     assert check.status == "warn" and "ttyUSB0" in check.detail
+
+
+def test_configured_ports_are_opened_with_pyserial(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    for port, status in (("loop://", "ok"), (str(tmp_path / "ttyUSB9"), "fail"),
+                         ("socket://10.0.0.9:9100", "ok")):
+        path.write_text(f'[devices.printer]\nport = "{port}"\n'
+                        f'[devices.display]\nport = "{port}"\n')
+        context = _context(tmp_path, config_path=path)
+        for check in (devices.check_printer(context), devices.check_queue_display(context)):
+            assert check.status == status and port in check.detail, check
+            assert status == "ok" or "port" in check.hint
 
 
 def test_screen_reads_the_connectors(tmp_path: Path) -> None:
