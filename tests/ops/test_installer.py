@@ -146,3 +146,14 @@ def test_uninstall_removes_what_it_laid_out_and_keeps_the_site_config(tmp_path: 
 def test_dry_run_without_a_root_is_refused() -> None:
     done = _install("--dry-run")
     assert done.returncode == 2 and "--root" in done.stderr
+
+
+def test_an_upgrade_keeps_the_site_config_and_replaces_the_app(tmp_path: Path) -> None:
+    assert _install("--dry-run", "--root", str(tmp_path)).returncode == 0
+    config = tmp_path / "etc/kiosk/kiosk.toml"
+    config.write_text('pack = "bank"\n')
+    stale = tmp_path / "opt/kiosk/app/kiosk/removed_module.py"
+    stale.write_text("")
+    assert _install("--dry-run", "--root", str(tmp_path)).returncode == 0
+    assert config.read_text() == 'pack = "bank"\n'
+    assert not stale.exists() and (tmp_path / "opt/kiosk/app/kiosk/cli.py").is_file()
