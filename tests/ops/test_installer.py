@@ -157,3 +157,11 @@ def test_an_upgrade_keeps_the_site_config_and_replaces_the_app(tmp_path: Path) -
     assert _install("--dry-run", "--root", str(tmp_path)).returncode == 0
     assert config.read_text() == 'pack = "bank"\n'
     assert not stale.exists() and (tmp_path / "opt/kiosk/app/kiosk/cli.py").is_file()
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is missing")
+def test_installer_scripts_pass_shellcheck() -> None:
+    scripts = [INSTALL, *sorted((REPO_ROOT / "installer" / "session").iterdir())]
+    done = subprocess.run(["shellcheck", *map(str, scripts)], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stdout
