@@ -28,6 +28,8 @@ Channel = Literal["voice", "touch", "cli"]
 PresenceKind = Literal["approached", "left"]
 
 DAY_S = 86_400.0
+SCHEMA = 1
+"""Version of the tables below, kept in the `meta` table."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS turns (
@@ -231,11 +233,17 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(_SCHEMA)
+        _check_schema(db, path)
         # SQLite makes the -wal and -shm files with the process umask; the 0700 folder already
         # keeps them private, and 0600 says so to anyone who looks.
         for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             if extra.exists():
                 os.chmod(extra, 0o600)
+    except sqlite3.DatabaseError as exc:
+        raise LogError(
+            f"the conversation log {path} is damaged: {exc}",
+            hint=f"move it aside (mv {path} {path}.damaged); the kiosk then starts a new one",
+        ) from exc
     except (OSError, sqlite3.Error) as exc:
         raise LogError(
             f"cannot open the conversation log {path}: {exc}",
@@ -243,3 +251,13 @@ def _connect(path: Path) -> sqlite3.Connection:
             "[log] path (or [log] enabled = false)",
         ) from exc
     return db
+
+
+def _check_schema(db: sqlite3.Connection, path: Path) -> None:
+    """Stamp a new log with the schema version; refuse one written by a newer kiosk."""
+    db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA),))
+    db.commit()
+    (found,) = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    if int(found) > SCHEMA:
+        raise LogError(f"{path} was written by a newer kiosk (log schema {found})",
+                       hint="upgrade this kiosk, or set [log] path to another file")

@@ -191,3 +191,16 @@ def test_two_installs_at_once_both_land(models: Path, tmp_path: Path) -> None:
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(lambda _: install_bundle(bundle, target), range(2)))
     assert Registry(target).verify() == [] and len(Registry(target).models()) == 3
+
+
+def test_a_damaged_list_of_installed_models_is_repaired_by_installing(
+    models: Path, tmp_path: Path
+) -> None:
+    bundle, target = tmp_path / "b.tar", tmp_path / "installed"
+    pack_bundle(models, bundle)
+    install_bundle(bundle, target)
+    (target / "installed.json").write_text("{damaged")
+    with pytest.raises(BundleError, match="damaged"):
+        Registry(target).models()
+    install_bundle(bundle, target)
+    assert len(Registry(target).models()) == 3
