@@ -62,6 +62,8 @@ class Summary:
     """The most asked questions (grouped ignoring case and end punctuation), with counts."""
     unanswered: tuple[tuple[str, int, float], ...]
     """Questions handed off because the pack had no answer: verbatim, count, last time asked."""
+    top_sources: tuple[tuple[str, int], ...]
+    """The pack entries (FAQ ids, doc sections) that answered most, by their first source."""
     handoffs: int
     """Turns that ended with staff called (for any reason)."""
     latency_ms: tuple[tuple[int, float], ...]
@@ -124,6 +126,9 @@ def summarise(
         unanswered=tuple(
             (text, n, last_asked[key]) for text, n, key in _grouped(t.question for t in missed)
         ),
+        top_sources=tuple(
+            Counter(turn.sources[0] for turn in turns if turn.sources).most_common(top)
+        ),
         handoffs=sum(turn.handoff for turn in turns),
         latency_ms=tuple(
             (p, float(np.percentile(latencies, p))) for p in PERCENTILES
@@ -158,7 +163,7 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:24px 0 8px}
 .card{background:#fff;border-radius:8px;padding:12px 16px;min-width:130px;
 box-shadow:0 1px 2px #0002}
 .card b{display:block;font-size:24px}
-.grid{display:flex;gap:16px;flex-wrap:wrap;margin-top:16px}
+.grid{display:flex;gap:16px;flex-wrap:wrap;margin-top:16px;align-items:flex-start}
 .panel{background:#fff;border-radius:8px;padding:12px;box-shadow:0 1px 2px #0002}
 .panel h2{margin-top:0}
 table{border-collapse:collapse;background:#fff} td,th{padding:4px 10px;text-align:left;
@@ -205,6 +210,9 @@ def render_html(summary: Summary, title: str = "Kiosk report") -> str:
             ["answered", "handed off"], [summary.turns - summary.handoffs, summary.handoffs],
             colours=("#3b8c4a", "#c0392b"), width=420)),
         ("Top questions", hbar_chart([q for q, _ in top], [n for _, n in top])),
+        ("Most used answers (pack entries)", hbar_chart(
+            [name for name, _ in summary.top_sources], [n for _, n in summary.top_sources],
+            colours=("#3b8c4a",))),
         ("Answer latency percentiles (ms)", bar_chart(
             [f"p{p}" for p, _ in summary.latency_ms], [ms for _, ms in summary.latency_ms],
             label="ms", colour="#c77d2e", width=320)),

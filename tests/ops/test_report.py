@@ -51,6 +51,7 @@ def test_summary_groups_questions_and_lists_unanswered_verbatim() -> None:
     assert [(q, n) for q, n, _ in summary.unanswered] == [("你们卖冰淇淋吗", 2)]
     assert dict(summary.latency_ms)[50] == pytest.approx(25.0)  # of 1, 10 … 50
     assert sum(summary.by_hour) == 6
+    assert summary.top_sources == (("x", 3),)
 
 
 def test_page_is_self_contained_and_escapes_questions() -> None:
