@@ -29,6 +29,8 @@ PresenceKind = Literal["approached", "left"]
 
 DAY_S = 86_400.0
 SCHEMA = 1
+MAX_QUESTION = 1000
+"""Characters of a question kept in the log."""
 """Version of the tables below, kept in the `meta` table."""
 
 _SCHEMA = """
@@ -93,6 +95,11 @@ class ConversationLog:
     """The SQLite conversation log; safe to call from any thread (one lock, short writes)."""
 
     def __init__(self, path: Path, settings: LogConfig) -> None:
+        if settings.retention_days < 1:
+            raise LogError(
+                f"[log] retention_days = {settings.retention_days} keeps nothing",
+                hint="give at least 1 day, or set [log] enabled = false to log nothing",
+            )
         self.path = path
         self.settings = settings
         self._lock = threading.Lock()
@@ -123,6 +130,7 @@ class ConversationLog:
         if not self.settings.enabled:
             return
         now = time.time() if t is None else t
+        question = question[:MAX_QUESTION]  # a 10-minute monologue is not worth keeping whole
         row = (now, channel, lang, question, json.dumps(list(sources), ensure_ascii=False),
                mode or ("handoff" if handoff else ""), int(handoff), intent, float(latency_ms))
         self._write(
@@ -206,7 +214,10 @@ class ConversationLog:
     def _purge_daily(self, now: float) -> None:
         # A kiosk runs for months: purge once a day from the write path, not only at start.
         if now - self._last_purge >= DAY_S:
-            self.purge(now)
+            try:
+                self.purge(now)
+            except sqlite3.Error as exc:  # retried on the next write
+                logging.getLogger(__name__).warning("purging %s: %s", self.path, exc)
 
 
 def open_log_or_none(config: KioskConfig, data_dir: str | None = None) -> ConversationLog | None:

@@ -116,3 +116,13 @@ def test_a_log_from_a_newer_kiosk_is_refused(tmp_path: Path) -> None:
         db.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
     with pytest.raises(LogError, match="newer kiosk"):
         ConversationLog(path, LogConfig())
+
+
+def test_a_monologue_is_cut_and_zero_retention_is_refused(tmp_path: Path) -> None:
+    with _log(tmp_path) as log:
+        log.record_turn(channel="voice", question="啊" * 50_000, lang="zh", sources=[],
+                        handoff=True, latency_ms=1)
+        (turn,) = log.turns()
+    assert len(turn.question) == 1000
+    with pytest.raises(LogError, match="retention_days"):
+        ConversationLog(tmp_path / "x.db", LogConfig(retention_days=0))
