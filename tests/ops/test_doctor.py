@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -110,11 +112,10 @@ def test_screen_reads_the_connectors(tmp_path: Path) -> None:
     assert check.status == "ok" and "HDMI-A-1" in check.detail
 
 
-@pytest.mark.skipif(not Path("/usr/lib/x86_64-linux-gnu/libEGL.so.1").exists(),
-                    reason="no EGL library")
+@pytest.mark.skipif(importlib.util.find_spec("OpenGL") is None, reason="PyOpenGL is missing")
 def test_gpu_check_names_the_renderer(tmp_path: Path) -> None:
     check = devices.check_gpu(_context(tmp_path))
-    assert check.status in {"ok", "warn"} and "OpenGL" in check.detail
+    assert check.status in {"ok", "warn"} and re.search(r"\(OpenGL \d", check.detail), check
 
 
 def test_log_permissions(tmp_path: Path) -> None:
