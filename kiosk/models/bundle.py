@@ -51,7 +51,7 @@ def scan_models(folder: Path) -> list[tuple[str, Path, str]]:
     for path in sorted(folder.iterdir()):
         if path.name.startswith("."):
             continue
-        name = path.name if path.is_dir() else path.name.split(".")[0] or path.name
+        name = path.name if path.is_dir() else path.stem  # qwen2.5-1.5b.gguf → qwen2.5-1.5b
         if not NAME.match(name):
             raise BundleError(f"{path}: {name!r} cannot be a model name",
                               hint="rename it to letters, digits, '.', '_' and '-' only")

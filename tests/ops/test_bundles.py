@@ -204,3 +204,12 @@ def test_a_damaged_list_of_installed_models_is_repaired_by_installing(
         Registry(target).models()
     install_bundle(bundle, target)
     assert len(Registry(target).models()) == 3
+
+
+def test_a_model_file_is_named_without_its_last_suffix(tmp_path: Path) -> None:
+    from kiosk.models.bundle import scan_models
+
+    (tmp_path / "qwen2.5-1.5b-instruct-q4_k_m.gguf").write_bytes(b"GGUF")
+    (tmp_path / "README").write_text("notes")
+    assert [(name, main) for name, _, main in scan_models(tmp_path)] == [
+        ("README", "README"), ("qwen2.5-1.5b-instruct-q4_k_m", "qwen2.5-1.5b-instruct-q4_k_m.gguf")]
