@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -69,7 +70,7 @@ def _kiosk(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
 def test_report_after_kiosk_ask_turns_renders_in_chromium(
-    tmp_path: Path, write_pack: Callable[..., Path]
+    tmp_path: Path, write_pack: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = tmp_path / "data"
     questions = ["几点开门", "do you sell ice cream on the moon", "我要取号",
@@ -92,6 +93,13 @@ def test_report_after_kiosk_ask_turns_renders_in_chromium(
     page = out.read_text(encoding="utf-8")
     assert "do you sell ice cream on the moon" in page.split('id="unanswered"')[1]
     assert "几点开门" not in page.split('id="unanswered"')[1].split("</table>")[0]
+
+    from kiosk.cli import main  # the same numbers, for scripts
+
+    assert main(["report", "--data-dir", str(data), "--since", "2d", "--json"]) == 0
+    numbers = json.loads(capsys.readouterr().out)
+    assert [q for q, _, _ in numbers["unanswered"]] == ["do you sell ice cream on the moon"]
+    assert numbers["turns"] == 12 and numbers["visitors"] == 8
 
     shot = tmp_path / "report.png"
     subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
