@@ -100,19 +100,28 @@ def pack_bundle(folder: Path, out: Path, start: StartProgress | None = None) -> 
         models.append(ModelEntry(name, main, tuple(entries)))
     manifest = Manifest(tuple(models))
     partial = out.with_name(out.name + ".partial")
-    with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
+    try:
+        _write_tar(partial, manifest, [files for _, files in sources], progress)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a half-written bundle must not look like one
+        raise
+    partial.replace(out)
+    return manifest
+
+
+def _write_tar(path: Path, manifest: Manifest, sources: list[list[tuple[Path, str]]],
+               progress: ByteProgress | None) -> None:
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
         data = manifest.to_json().encode("utf-8")
         info = tarfile.TarInfo(MANIFEST_NAME)
         info.size, info.mode = len(data), 0o644
         tar.addfile(info, io.BytesIO(data))
-        for model, (_, files) in zip(models, sources, strict=True):
-            for entry, (path, _) in zip(model.files, files, strict=True):
+        for model, files in zip(manifest.models, sources, strict=True):
+            for entry, (source_path, _) in zip(model.files, files, strict=True):
                 info = tarfile.TarInfo(f"{MEMBER_ROOT}/{model.name}/{entry.path}")
                 info.size, info.mode = entry.size, 0o644
-                with path.open("rb") as source:
+                with source_path.open("rb") as source:
                     tar.addfile(info, _Counting(source, progress))
-    partial.replace(out)
-    return manifest
 
 
 class _Counting(io.RawIOBase):
