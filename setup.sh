@@ -21,8 +21,9 @@ APT_PACKAGES=(
     # devices: socat pseudo-terminal pairs for the simulated printer and queue display
     socat
     # operations: headless Chromium renders the HTML report in its test; systemd-analyze,
-    # udevadm (udev) and logrotate check the installer's units, udev rules and rotation config
-    chromium systemd udev logrotate
+    # udevadm (udev), logrotate and shellcheck check the installer's units, rules, rotation
+    # config and scripts
+    chromium systemd udev logrotate shellcheck
 )
 
 missing=()

@@ -89,16 +89,30 @@ lay_out_files() {
         read -r source target mode <<<"$line"
         put "$source" "$target" "$mode"
     done
+    # The device-specific serial names (/dev/kiosk-printer, /dev/kiosk-display) from hardware/.
+    local rules
+    for rules in "$SRC"/hardware/udev/*.rules; do
+        [ -e "$rules" ] || continue
+        install -D -m 0644 "$rules" "$ROOT/etc/udev/rules.d/$(basename "$rules")"
+        echo "laid out /etc/udev/rules.d/$(basename "$rules")"
+    done
     if [ ! -e "$ROOT$CONFIG" ]; then
         install -D -m 0640 "$HERE/etc/kiosk.toml" "$ROOT$CONFIG"
         echo "laid out $CONFIG (0640)"
     fi
     chmod 0750 "$ROOT/etc/kiosk"
-    # The app itself: the source tree, without what git ignores or the dev venv.
-    mkdir -p "$ROOT/opt/kiosk/app"
+    # The app itself: the source tree without the dev venv and caches, swapped in whole so an
+    # upgrade leaves no file of the old version behind.
+    rm -rf "$ROOT/opt/kiosk/app.new"
+    mkdir -p "$ROOT/opt/kiosk/app.new"
     tar -C "$SRC" --exclude=.git --exclude=.venv --exclude=__pycache__ --exclude='*.pyc' \
         --exclude=.mypy_cache --exclude=.ruff_cache --exclude=.pytest_cache -cf - . \
-        | tar -C "$ROOT/opt/kiosk/app" -xf -
+        | tar -C "$ROOT/opt/kiosk/app.new" -xf -
+    if [ -d "$ROOT/opt/kiosk/app" ]; then
+        mv "$ROOT/opt/kiosk/app" "$ROOT/opt/kiosk/app.old"
+    fi
+    mv "$ROOT/opt/kiosk/app.new" "$ROOT/opt/kiosk/app"
+    rm -rf "$ROOT/opt/kiosk/app.old"
     echo "laid out /opt/kiosk/app"
 }
 
@@ -120,7 +134,8 @@ install_venv() {
         # a GPU: llama.cpp built with CUDA (the GPU is an accelerator, never a requirement)
         export CMAKE_ARGS="-DGGML_CUDA=on"
     fi
-    run /opt/kiosk/venv/bin/pip install --quiet "${pip_args[@]}" "/opt/kiosk/app[llm]"
+    # editable: the app finds its data folders (avatars/, hardware/, knowledge/) beside its code
+    run /opt/kiosk/venv/bin/pip install --quiet "${pip_args[@]}" -e "/opt/kiosk/app[llm]"
 }
 
 install_data() {
@@ -151,6 +166,11 @@ uninstall() {
     for line in "${FILES[@]}"; do
         read -r source target mode <<<"$line"
         rm -f "$ROOT$target" && echo "removed $target"
+    done
+    local rules
+    for rules in "$SRC"/hardware/udev/*.rules; do
+        [ -e "$rules" ] || continue
+        rm -f "$ROOT/etc/udev/rules.d/$(basename "$rules")"
     done
     rm -rf "$ROOT/opt/kiosk" && echo "removed /opt/kiosk"
     if ((PURGE)); then

@@ -217,7 +217,8 @@ class LogConfig:
     enabled: bool = True
     """Record turns and presence; false keeps nothing."""
     retention_days: int = 90
-    """Turns and presence counts older than this are deleted (at start and once a day)."""
+    """Turns and presence counts older than this are deleted (at start and once a day); at
+    least 1."""
     path: str = ""
     """The SQLite file; empty means `<data dir>/log/conversations.db`."""
 

@@ -28,6 +28,10 @@ Channel = Literal["voice", "touch", "cli"]
 PresenceKind = Literal["approached", "left"]
 
 DAY_S = 86_400.0
+SCHEMA = 1
+MAX_QUESTION = 1000
+"""Characters of a question kept in the log."""
+"""Version of the tables below, kept in the `meta` table."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS turns (
@@ -91,6 +95,11 @@ class ConversationLog:
     """The SQLite conversation log; safe to call from any thread (one lock, short writes)."""
 
     def __init__(self, path: Path, settings: LogConfig) -> None:
+        if settings.retention_days < 1:
+            raise LogError(
+                f"[log] retention_days = {settings.retention_days} keeps nothing",
+                hint="give at least 1 day, or set [log] enabled = false to log nothing",
+            )
         self.path = path
         self.settings = settings
         self._lock = threading.Lock()
@@ -121,6 +130,7 @@ class ConversationLog:
         if not self.settings.enabled:
             return
         now = time.time() if t is None else t
+        question = question[:MAX_QUESTION]  # a 10-minute monologue is not worth keeping whole
         row = (now, channel, lang, question, json.dumps(list(sources), ensure_ascii=False),
                mode or ("handoff" if handoff else ""), int(handoff), intent, float(latency_ms))
         self._write(
@@ -204,7 +214,10 @@ class ConversationLog:
     def _purge_daily(self, now: float) -> None:
         # A kiosk runs for months: purge once a day from the write path, not only at start.
         if now - self._last_purge >= DAY_S:
-            self.purge(now)
+            try:
+                self.purge(now)
+            except sqlite3.Error as exc:  # retried on the next write
+                logging.getLogger(__name__).warning("purging %s: %s", self.path, exc)
 
 
 def open_log_or_none(config: KioskConfig, data_dir: str | None = None) -> ConversationLog | None:
@@ -231,11 +244,17 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(_SCHEMA)
+        _check_schema(db, path)
         # SQLite makes the -wal and -shm files with the process umask; the 0700 folder already
         # keeps them private, and 0600 says so to anyone who looks.
         for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             if extra.exists():
                 os.chmod(extra, 0o600)
+    except sqlite3.DatabaseError as exc:
+        raise LogError(
+            f"the conversation log {path} is damaged: {exc}",
+            hint=f"move it aside (mv {path} {path}.damaged); the kiosk then starts a new one",
+        ) from exc
     except (OSError, sqlite3.Error) as exc:
         raise LogError(
             f"cannot open the conversation log {path}: {exc}",
@@ -243,3 +262,13 @@ def _connect(path: Path) -> sqlite3.Connection:
             "[log] path (or [log] enabled = false)",
         ) from exc
     return db
+
+
+def _check_schema(db: sqlite3.Connection, path: Path) -> None:
+    """Stamp a new log with the schema version; refuse one written by a newer kiosk."""
+    db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA),))
+    db.commit()
+    (found,) = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    if int(found) > SCHEMA:
+        raise LogError(f"{path} was written by a newer kiosk (log schema {found})",
+                       hint="upgrade this kiosk, or set [log] path to another file")

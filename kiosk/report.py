@@ -55,11 +55,15 @@ class Summary:
     """Visitors who walked up (presence `approached` events)."""
     by_hour: tuple[int, ...]
     """Questions per local hour of day, 0…23."""
+    by_day: tuple[tuple[str, int], ...]
+    """Questions per local day (MM-DD), from the first to the last day with a turn."""
     visitors_by_hour: tuple[int, ...]
     top_questions: tuple[tuple[str, int], ...]
     """The most asked questions (grouped ignoring case and end punctuation), with counts."""
     unanswered: tuple[tuple[str, int, float], ...]
     """Questions handed off because the pack had no answer: verbatim, count, last time asked."""
+    top_sources: tuple[tuple[str, int], ...]
+    """The pack entries (FAQ ids, doc sections) that answered most, by their first source."""
     handoffs: int
     """Turns that ended with staff called (for any reason)."""
     latency_ms: tuple[tuple[int, float], ...]
@@ -94,8 +98,10 @@ def summarise(
 ) -> Summary:
     """Count, group and rank the turns of a period."""
     by_hour = [0] * 24
+    days: Counter[str] = Counter()
     for turn in turns:
         by_hour[time.localtime(turn.t).tm_hour] += 1
+        days[time.strftime("%Y-%m-%d", time.localtime(turn.t))] += 1
     visitors_by_hour = [0] * 24
     arrivals = [t for t, kind in presence if kind == "approached"]
     for t in arrivals:
@@ -112,12 +118,16 @@ def summarise(
         turns=len(turns),
         visitors=len(arrivals),
         by_hour=tuple(by_hour),
+        by_day=_every_day(days),
         visitors_by_hour=tuple(visitors_by_hour),
         top_questions=tuple(
             (text, n) for text, n, _ in _grouped(t.question for t in questions)[:top]
         ),
         unanswered=tuple(
             (text, n, last_asked[key]) for text, n, key in _grouped(t.question for t in missed)
+        ),
+        top_sources=tuple(
+            Counter(turn.sources[0] for turn in turns if turn.sources).most_common(top)
         ),
         handoffs=sum(turn.handoff for turn in turns),
         latency_ms=tuple(
@@ -129,6 +139,21 @@ def summarise(
     )
 
 
+def _every_day(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
+    """Counts for each day from the first to the last, quiet days included as 0."""
+    if not counts:
+        return ()
+    first, last = (time.mktime(time.strptime(d, "%Y-%m-%d")) for d in (min(counts), max(counts)))
+    days: list[tuple[str, int]] = []
+    t = first
+    while t <= last + 3600:  # an hour's slack for a daylight-saving change
+        day = time.strftime("%Y-%m-%d", time.localtime(t))
+        if not days or days[-1][0] != day:
+            days.append((day, counts.get(day, 0)))
+        t += 86_400
+    return tuple((day[5:], n) for day, n in days)
+
+
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:24px;color:#1d2733;
 background:#f6f7f9}
@@ -138,8 +163,9 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:24px 0 8px}
 .card{background:#fff;border-radius:8px;padding:12px 16px;min-width:130px;
 box-shadow:0 1px 2px #0002}
 .card b{display:block;font-size:24px}
-.grid{display:flex;gap:16px;flex-wrap:wrap;margin-top:16px}
+.grid{display:flex;gap:16px;flex-wrap:wrap;margin-top:16px;align-items:flex-start}
 .panel{background:#fff;border-radius:8px;padding:12px;box-shadow:0 1px 2px #0002}
+.panel h2{margin-top:0}
 table{border-collapse:collapse;background:#fff} td,th{padding:4px 10px;text-align:left;
 border-bottom:1px solid #e3e6ea} th{background:#eef1f4}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -180,15 +206,21 @@ def render_html(summary: Summary, title: str = "Kiosk report") -> str:
     top = summary.top_questions
     charts = [
         ("Questions per hour of day", bar_chart(hours, summary.by_hour, label="questions")),
-        ("Visitors per hour of day", bar_chart(hours, summary.visitors_by_hour,
-                                                label="visitors", colour="#6a8caf")),
-        ("Top questions", hbar_chart([q for q, _ in top], [n for _, n in top])),
-        ("Answer latency percentiles (ms)", bar_chart(
-            [f"p{p}" for p, _ in summary.latency_ms], [ms for _, ms in summary.latency_ms],
-            label="ms", colour="#c77d2e", width=320)),
         ("Answered vs handed off", hbar_chart(
             ["answered", "handed off"], [summary.turns - summary.handoffs, summary.handoffs],
             colours=("#3b8c4a", "#c0392b"), width=420)),
+        ("Top questions", hbar_chart([q for q, _ in top], [n for _, n in top])),
+        ("Most used answers (pack entries)", hbar_chart(
+            [name for name, _ in summary.top_sources], [n for _, n in summary.top_sources],
+            colours=("#3b8c4a",))),
+        ("Answer latency percentiles (ms)", bar_chart(
+            [f"p{p}" for p, _ in summary.latency_ms], [ms for _, ms in summary.latency_ms],
+            label="ms", colour="#c77d2e", width=320)),
+        *([("Questions per day", bar_chart([d for d, _ in summary.by_day],
+                                           [n for _, n in summary.by_day], label="questions"))]
+          if len(summary.by_day) > 1 else []),
+        ("Visitors per hour of day", bar_chart(hours, summary.visitors_by_hour,
+                                                label="visitors", colour="#6a8caf")),
     ]
     panels = "".join(
         f'<div class="panel"><h2>{html.escape(name)}</h2>{svg}</div>' for name, svg in charts

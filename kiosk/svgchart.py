@@ -18,12 +18,12 @@ TICKS = 4
 
 
 def _nice_max(value: float) -> float:
-    """The axis top: TICKS steps of 1, 2 or 5 times a power of ten (at least 1), >= `value`."""
+    """The axis top: TICKS equal whole steps (1-6 or 8 times a power of ten), >= `value`."""
     if value <= TICKS:
         return float(TICKS)
     raw = value / TICKS
     power = 10 ** math.floor(math.log10(raw))
-    step = next(s * power for s in (1, 2, 5, 10) if raw <= s * power)
+    step = next(s * power for s in (1, 2, 3, 4, 5, 6, 8, 10) if raw <= s * power)
     return float(step * TICKS)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -21,7 +22,8 @@ def register(commands: Commands) -> None:
     report = commands.add_parser("report", help="write an HTML report of what visitors asked")
     report.add_argument("--data-dir", help="where the conversation log is kept")
     report.add_argument("--since", default="7d", help="period: 30m, 24h, 7d, 2w or all")
-    report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    report.add_argument("--out", type=Path, help="the HTML file to write")
+    report.add_argument("--json", action="store_true", help="print the numbers as JSON")
     report.set_defaults(handler=_report)
     _register_models(commands)
     _register_doctor(commands)
@@ -31,6 +33,9 @@ def _report(config: KioskConfig, args: argparse.Namespace) -> int:
     from kiosk.convlog import ConversationLog, log_path
     from kiosk.report import parse_since, render_html, summarise
 
+    if args.out is None and not args.json:
+        print("error: give --out report.html (or --json)", file=sys.stderr)
+        return 2
     now = time.time()
     since = parse_since(args.since, now)
     path = log_path(config, args.data_dir)
@@ -38,14 +43,19 @@ def _report(config: KioskConfig, args: argparse.Namespace) -> int:
         print(f"note: no conversation log at {path} yet; the report is empty", file=sys.stderr)
     with ConversationLog.open(config, args.data_dir) as log:
         summary = summarise(list(log.turns(since)), log.presence(since), since, now)
-    out: Path = args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(summary), encoding="utf-8")
-    os.chmod(out, 0o600)  # it quotes visitors' questions: keep it to the operator
-    print(
-        f"{summary.turns} questions, {len(summary.unanswered)} unanswered, "
-        f"handoff rate {summary.handoff_rate:.0%} → {out}"
-    )
+    if args.out is not None:
+        out: Path = args.out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render_html(summary), encoding="utf-8")
+        os.chmod(out, 0o600)  # it quotes visitors' questions: keep it to the operator
+    if args.json:
+        numbers = dataclasses.asdict(summary) | {"handoff_rate": summary.handoff_rate}
+        print(json.dumps(numbers, ensure_ascii=False))
+    else:
+        print(
+            f"{summary.turns} questions, {len(summary.unanswered)} unanswered, "
+            f"handoff rate {summary.handoff_rate:.0%} → {args.out}"
+        )
     return 0
 
 
@@ -185,12 +195,13 @@ def _register_doctor(commands: Commands) -> None:
 
 def _doctor(config: KioskConfig, args: argparse.Namespace) -> int:
     from kiosk.config import default_config_path
-    from kiosk.doctor import Context, run_checks
+    from kiosk.doctor import Context, read_raw, run_checks
 
     config_path: Path | None = args.config
     if config_path is None and default_config_path().is_file():
         config_path = default_config_path()
-    checks = run_checks(Context(config, config_path, config.data_path(args.data_dir)))
+    context = Context(config, config_path, config.data_path(args.data_dir), read_raw(config_path))
+    checks = run_checks(context)
     if args.json:
         print(json.dumps({"checks": [c.to_json() for c in checks]}, ensure_ascii=False))
     else:

@@ -8,8 +8,9 @@ check, so the doctor never crashes, whatever is missing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,6 +42,8 @@ class Context:
     config_path: Path | None
     """The config file in use; None when running on defaults."""
     data_dir: Path
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    """The config file's tables as written (before `model:NAME` became paths)."""
     dev: Path = Path("/dev")
     """Where device files are (a folder of fakes in tests)."""
     sys: Path = Path("/sys")
@@ -68,6 +71,13 @@ def all_checks() -> tuple[tuple[str, CheckFn], ...]:
         ("log", system.check_log),
         ("network", system.check_network),
     )
+
+
+def read_raw(config_path: Path | None) -> dict[str, Any]:
+    """The config file's tables, or {} without a file (it was already validated on load)."""
+    if config_path is None:
+        return {}
+    return tomllib.loads(config_path.read_text(encoding="utf-8"))
 
 
 def run_checks(context: Context, checks: Sequence[tuple[str, CheckFn]] | None = None

@@ -72,16 +72,18 @@ def check_camera(context: Context) -> Check:
     return Check("camera", "ok", f"camera: {', '.join(str(c) for c in cameras[:3])}")
 
 
-def _open_port(path: Path) -> str:
+def _open_port(port: str) -> str:
     """'' when the device opens; else why not. Serial ports are opened with pyserial."""
     try:
-        if path.resolve().name.startswith("tty") and importlib.util.find_spec("serial"):
+        if "://" in port or Path(port).resolve().name.startswith("tty"):
             import serial
 
-            serial.Serial(str(path), timeout=0).close()
+            serial.serial_for_url(port, timeout=0).close()
         else:
-            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
-    except (OSError, ValueError) as exc:
+            os.close(os.open(port, os.O_WRONLY | os.O_NONBLOCK))
+    except ImportError:
+        return "pyserial is not installed"
+    except (OSError, ValueError) as exc:  # serial.SerialException is an OSError
         return str(exc)
     return ""
 
@@ -90,36 +92,50 @@ def _serial_ports(context: Context) -> list[Path]:
     return sorted(context.dev.glob("ttyUSB*")) + sorted(context.dev.glob("ttyACM*"))
 
 
-def _check_port(name: str, context: Context, named: str, extra: list[Path], what: str,
-                absent: str) -> Check:
+def _configured_port(context: Context, device: str) -> str:
+    """`[devices.<device>] port` as the config file says it ('' when it names none)."""
+    devices = context.raw.get("devices", {})
+    table = devices.get(device, {}) if isinstance(devices, dict) else {}
+    port = table.get("port", "") if isinstance(table, dict) else ""
+    return port if isinstance(port, str) else ""
+
+
+def _check_port(name: str, context: Context, device: str, named: str, extra: list[Path],
+                what: str, absent: str) -> Check:
+    configured = _configured_port(context, device)
+    if configured.startswith("socket://"):
+        return Check(name, "ok", f"{what} over the network at {configured} (not probed)")
     stable = context.dev / named
-    candidates = ([stable] if stable.exists() else []) + extra
+    candidates = ([configured] if configured else []) + (
+        [str(stable)] if stable.exists() else []) + [str(p) for p in extra]
     if not candidates:
         others = _serial_ports(context)
         if others:
             return Check(name, "warn", f"no {what} named {stable}; serial ports: "
                          f"{', '.join(map(str, others))}",
-                         f"name the {what}'s port in a udev rule "
-                         "(/etc/udev/rules.d/70-kiosk.rules, see docs/operations.md)")
+                         f"name the {what}'s port in a udev rule (hardware/udev/, see "
+                         f"docs/operations.md) or set [devices.{device}] port")
         return Check(name, "warn", f"no {what} found", absent)
     port = candidates[0]
     problem = _open_port(port)
     if problem:
         return Check(name, "fail", f"{port} cannot be opened: {problem}",
-                     GROUP_HINT.format(group="dialout and lp"))
+                     f"check the cable and [devices.{device}] port; "
+                     + GROUP_HINT.format(group="dialout and lp"))
     return Check(name, "ok", f"{what} at {port} opens")
 
 
 def check_printer(context: Context) -> Check:
-    return _check_port("printer", context, "kiosk-printer", sorted(context.dev.glob("usb/lp*")),
-                       "ticket printer", "connect the ticket printer and switch it on; until "
-                       "then ticket numbers are shown on screen only")
+    return _check_port("printer", context, "printer", "kiosk-printer",
+                       sorted(context.dev.glob("usb/lp*")), "ticket printer",
+                       "connect the ticket printer and switch it on; until then ticket "
+                       "numbers are shown on screen only")
 
 
 def check_queue_display(context: Context) -> Check:
-    return _check_port("queue-display", context, "kiosk-display", [], "queue display",
-                       "connect the queue display (its USB-serial cable); until then called "
-                       "numbers appear on the kiosk screen only")
+    return _check_port("queue-display", context, "display", "kiosk-display", [],
+                       "queue display", "connect the queue display (its USB-serial cable); "
+                       "until then called numbers appear on the kiosk screen only")
 
 
 def check_screen(context: Context) -> Check:

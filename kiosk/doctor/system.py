@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ def check_config(context: Context) -> Check:
     return Check("config", "ok", f"{path} is valid (mode {mode:04o})")
 
 
-def _refs(table: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+def _refs(table: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
     """(key, NAME) of every `model:NAME` value in a raw TOML table."""
     found = []
     for key, value in table.items():
@@ -55,9 +55,8 @@ def check_models(context: Context) -> Check:
         installed = registry.models()
     except KioskError as error:
         return Check("models", "fail", error.message, error.hint)
-    raw = (tomllib.loads(context.config_path.read_text(encoding="utf-8"))
-           if context.config_path else {})
-    missing = [f"{key} = model:{name}" for key, name in _refs(raw) if name not in installed]
+    missing = [f"{key} = model:{name}" for key, name in _refs(context.raw)
+               if name not in installed]
     if missing:
         return Check("models", "fail", f"not installed: {'; '.join(missing)}",
                      "install the offline model bundle: kiosk models install BUNDLE.tar")

@@ -9,11 +9,14 @@ removes the staging folder and leaves the models folder as it was.
 
 from __future__ import annotations
 
+import fcntl
 import io
+import os
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kiosk.models.manifest import (
@@ -48,7 +51,7 @@ def scan_models(folder: Path) -> list[tuple[str, Path, str]]:
     for path in sorted(folder.iterdir()):
         if path.name.startswith("."):
             continue
-        name = path.name if path.is_dir() else path.name.split(".")[0] or path.name
+        name = path.name if path.is_dir() else path.stem  # qwen2.5-1.5b.gguf → qwen2.5-1.5b
         if not NAME.match(name):
             raise BundleError(f"{path}: {name!r} cannot be a model name",
                               hint="rename it to letters, digits, '.', '_' and '-' only")
@@ -73,6 +76,12 @@ def _files(folder: Path) -> list[Path]:
 
 def pack_bundle(folder: Path, out: Path, start: StartProgress | None = None) -> Manifest:
     """Write the bundle `out` from the models in `folder`; returns its manifest."""
+    if not out.parent.is_dir():
+        raise BundleError(f"there is no folder {out.parent} to write {out.name} into",
+                          hint="create it, or give another --out")
+    if out.resolve().is_relative_to(folder.resolve()):
+        raise BundleError(f"{out} is inside {folder}, the folder being packed",
+                          hint="write the bundle somewhere else")
     found = scan_models(folder)
     sources: list[tuple[str, list[tuple[Path, str]]]] = []
     for name, path, _ in found:
@@ -91,19 +100,28 @@ def pack_bundle(folder: Path, out: Path, start: StartProgress | None = None) -> 
         models.append(ModelEntry(name, main, tuple(entries)))
     manifest = Manifest(tuple(models))
     partial = out.with_name(out.name + ".partial")
-    with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
+    try:
+        _write_tar(partial, manifest, [files for _, files in sources], progress)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a half-written bundle must not look like one
+        raise
+    partial.replace(out)
+    return manifest
+
+
+def _write_tar(path: Path, manifest: Manifest, sources: list[list[tuple[Path, str]]],
+               progress: ByteProgress | None) -> None:
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
         data = manifest.to_json().encode("utf-8")
         info = tarfile.TarInfo(MANIFEST_NAME)
         info.size, info.mode = len(data), 0o644
         tar.addfile(info, io.BytesIO(data))
-        for model, (_, files) in zip(models, sources, strict=True):
-            for entry, (path, _) in zip(model.files, files, strict=True):
+        for model, files in zip(manifest.models, sources, strict=True):
+            for entry, (source_path, _) in zip(model.files, files, strict=True):
                 info = tarfile.TarInfo(f"{MEMBER_ROOT}/{model.name}/{entry.path}")
                 info.size, info.mode = entry.size, 0o644
-                with path.open("rb") as source:
+                with source_path.open("rb") as source:
                     tar.addfile(info, _Counting(source, progress))
-    partial.replace(out)
-    return manifest
 
 
 class _Counting(io.RawIOBase):
@@ -136,22 +154,49 @@ def read_manifest(tar: tarfile.TarFile, where: str) -> tuple[Manifest, tarfile.T
 def install_bundle(bundle: Path, target: Path, start: StartProgress | None = None) -> Manifest:
     """Verify every file of `bundle`, then install its models into `target`."""
     where = str(bundle)
+    if not bundle.is_file():
+        raise BundleError(f"there is no bundle file {bundle}", hint="check the path")
     target.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=target))
-    try:
+    with _locked(target):  # two installs at once would race on installed.json
+        staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=target))
         try:
             with tarfile.open(bundle, "r:") as tar:
                 manifest, first = read_manifest(tar, where)
+                _check_space(target, manifest)
                 _extract_verified(tar, manifest, first, staging, where,
                                   start(manifest.size) if start else None)
-        except (tarfile.TarError, EOFError, OSError, UnicodeError) as exc:
+            _move_into_place(manifest, staging, target)
+            Registry(target).add(manifest, bundle.name)
+        except (tarfile.TarError, EOFError, UnicodeError) as exc:
             raise BundleError(f"{where} cannot be read to the end: {exc}",
                               hint="the bundle is damaged or cut off: copy it again") from exc
-        _move_into_place(manifest, staging, target)
-        Registry(target).add(manifest, bundle.name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        except OSError as exc:
+            raise BundleError(f"installing {where} into {target} failed: {exc}",
+                              hint="check the disk (space, permissions) and try again") from exc
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return manifest
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder itself (no lock file is left behind)."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def _check_space(target: Path, manifest: Manifest) -> None:
+    free = shutil.disk_usage(target).free
+    if free < manifest.size + (64 << 20):
+        raise BundleError(
+            f"not enough disk space in {target}: the bundle needs {manifest.size >> 20} MB, "
+            f"{free >> 20} MB are free",
+            hint="free some space (or choose another --models-dir) and install again",
+        )
 
 
 def _extract_verified(tar: tarfile.TarFile, manifest: Manifest, manifest_member: tarfile.TarInfo,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -13,6 +14,8 @@ from typing import Any
 
 from kiosk.config import KioskConfig
 from kiosk.models.manifest import BundleError, ByteProgress, Manifest, ModelEntry, hash_file
+
+log = logging.getLogger(__name__)
 
 REGISTRY_NAME = "installed.json"
 REF_PREFIX = "model:"
@@ -60,8 +63,11 @@ class Registry:
             data = json.loads(self.file.read_text(encoding="utf-8"))
             listed = {"format": data["format"], "models": [m["model"] for m in data["models"]]}
         except (ValueError, KeyError, TypeError) as exc:
-            raise BundleError(f"{self.file} is damaged: {exc}",
-                              hint="install the bundle again with `kiosk models install`") from exc
+            raise BundleError(
+                f"{self.file} is damaged: {exc}",
+                hint="install the bundles again with `kiosk models install` (it starts a new "
+                "list)",
+            ) from exc
         manifest = Manifest.from_json(json.dumps(listed), str(self.file))
         return {
             entry.name: Installed(entry, str(item["bundle"]), float(item["installed_at"]))
@@ -70,7 +76,11 @@ class Registry:
 
     def add(self, manifest: Manifest, bundle: str) -> None:
         """Record the models of `manifest` as installed (replacing same-named ones)."""
-        current = self.models()
+        try:
+            current = self.models()
+        except BundleError as error:  # a damaged list must not block the repair
+            log.warning("%s; starting a new list of installed models", error.message)
+            current = {}
         now = time.time()
         for model in manifest.models:
             current[model.name] = Installed(model, bundle, now)

@@ -14,8 +14,6 @@ from kiosk.config import load_config
 from kiosk.models import BundleError, Registry, install_bundle, pack_bundle
 from kiosk.models.manifest import MANIFEST_NAME
 
-KIOSK = [sys.executable, "-m", "kiosk"]
-
 
 @pytest.fixture
 def models(tmp_path: Path) -> Path:
@@ -128,25 +126,30 @@ def test_config_refers_to_installed_models_by_name(models: Path, tmp_path: Path)
     assert config.retrieval.embedder == str(target / "not-installed")
 
 
-def test_cli_pack_install_list_verify(models: Path, tmp_path: Path) -> None:
+def test_cli_pack_install_list_verify(
+    models: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.cli import main
+
     bundle, target = tmp_path / "b.tar", tmp_path / "installed"
 
-    def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*KIOSK, "models", *args], capture_output=True, text=True,
-                              timeout=120, check=False)
+    def kiosk(*args: str) -> tuple[int, str, str]:
+        code = main(["models", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
 
-    assert kiosk("pack", str(models), "--out", str(bundle)).returncode == 0
-    done = kiosk("install", str(bundle), "--models-dir", str(target), "--json")
-    assert done.returncode == 0, done.stderr
-    assert sorted(json.loads(done.stdout)["installed"]) == ["asr", "tiny-llm", "voice"]
-    listed = json.loads(kiosk("list", "--models-dir", str(target), "--json").stdout)
+    assert kiosk("pack", str(models), "--out", str(bundle))[0] == 0
+    code, out, _ = kiosk("install", str(bundle), "--models-dir", str(target), "--json")
+    assert code == 0 and sorted(json.loads(out)["installed"]) == ["asr", "tiny-llm", "voice"]
+    listed = json.loads(kiosk("list", "--models-dir", str(target), "--json")[1])
     assert {m["name"] for m in listed["models"]} == {"asr", "tiny-llm", "voice"}
-    assert kiosk("verify", "--models-dir", str(target)).returncode == 0
+    assert kiosk("verify", "--models-dir", str(target))[0] == 0
     _flip_byte_in(bundle, "models/tiny-llm/tiny-llm.gguf")
-    refused = kiosk("install", str(bundle), "--models-dir", str(target))
-    assert refused.returncode == 2 and "does not match" in refused.stderr
+    code, _, err = kiosk("install", str(bundle), "--models-dir", str(target))
+    assert code == 2 and "does not match" in err
     (target / "tiny-llm" / "tiny-llm.gguf").write_bytes(b"GGUF")
-    assert kiosk("verify", "--models-dir", str(target)).returncode == 1
+    code, out, _ = kiosk("verify", "--models-dir", str(target))
+    assert code == 1 and "tiny-llm.gguf: size" not in out and "sha256 does not match" in out
 
 
 @pytest.mark.slow
@@ -164,3 +167,49 @@ def test_dev_bundle_of_packaged_models_installs(tmp_path: Path) -> None:
         assert registry.path_of(model.name).exists()
     if "smollm2-135m" in registry.models():
         assert registry.path_of("smollm2-135m").read_bytes()[:4] == b"GGUF"
+
+
+def test_bad_paths_are_clear_errors(models: Path, tmp_path: Path) -> None:
+    with pytest.raises(BundleError, match="no bundle file"):
+        install_bundle(tmp_path / "nope.tar", tmp_path / "installed")
+    with pytest.raises(BundleError, match="inside"):
+        pack_bundle(models, models / "self.tar")
+    with pytest.raises(BundleError, match="no folder"):
+        pack_bundle(models, tmp_path / "missing" / "b.tar")
+    not_tar = tmp_path / "photo.tar"
+    not_tar.write_bytes(b"\x89PNG" + bytes(2000))
+    with pytest.raises(BundleError):
+        install_bundle(not_tar, tmp_path / "installed")
+    assert _listing(tmp_path / "installed") == []
+
+
+def test_two_installs_at_once_both_land(models: Path, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    bundle, target = tmp_path / "b.tar", tmp_path / "installed"
+    pack_bundle(models, bundle)
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda _: install_bundle(bundle, target), range(2)))
+    assert Registry(target).verify() == [] and len(Registry(target).models()) == 3
+
+
+def test_a_damaged_list_of_installed_models_is_repaired_by_installing(
+    models: Path, tmp_path: Path
+) -> None:
+    bundle, target = tmp_path / "b.tar", tmp_path / "installed"
+    pack_bundle(models, bundle)
+    install_bundle(bundle, target)
+    (target / "installed.json").write_text("{damaged")
+    with pytest.raises(BundleError, match="damaged"):
+        Registry(target).models()
+    install_bundle(bundle, target)
+    assert len(Registry(target).models()) == 3
+
+
+def test_a_model_file_is_named_without_its_last_suffix(tmp_path: Path) -> None:
+    from kiosk.models.bundle import scan_models
+
+    (tmp_path / "qwen2.5-1.5b-instruct-q4_k_m.gguf").write_bytes(b"GGUF")
+    (tmp_path / "README").write_text("notes")
+    assert [(name, main) for name, _, main in scan_models(tmp_path)] == [
+        ("README", "README"), ("qwen2.5-1.5b-instruct-q4_k_m", "qwen2.5-1.5b-instruct-q4_k_m.gguf")]

@@ -6,9 +6,11 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
+
 from kiosk.answer.types import Answer
 from kiosk.config import KioskConfig, LogConfig
-from kiosk.convlog import DAY_S, ConversationLog, log_path, open_log_or_none
+from kiosk.convlog import DAY_S, ConversationLog, LogError, log_path, open_log_or_none
 
 NOW = 1_790_000_000.0
 
@@ -94,3 +96,33 @@ def test_disabled_or_unwritable_log_never_stops_answering(tmp_path: Path) -> Non
     assert open_log_or_none(config) is None
     assert log_path(config) == blocker / "sub" / "log.db"
     assert log_path(config, str(tmp_path)) == tmp_path / "log" / "conversations.db"
+
+
+def test_a_damaged_log_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "log" / "conversations.db"
+    path.parent.mkdir()
+    path.write_bytes(b"\x00garbage" * 1000)
+    config = KioskConfig(log=LogConfig(path=str(path)))
+    with pytest.raises(LogError, match="damaged") as caught:
+        ConversationLog.open(config)
+    assert "mv " in caught.value.hint
+    assert open_log_or_none(config) is None  # `kiosk ask` still answers
+
+
+def test_a_log_from_a_newer_kiosk_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "log.db"
+    ConversationLog(path, LogConfig()).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
+    with pytest.raises(LogError, match="newer kiosk"):
+        ConversationLog(path, LogConfig())
+
+
+def test_a_monologue_is_cut_and_zero_retention_is_refused(tmp_path: Path) -> None:
+    with _log(tmp_path) as log:
+        log.record_turn(channel="voice", question="啊" * 50_000, lang="zh", sources=[],
+                        handoff=True, latency_ms=1)
+        (turn,) = log.turns()
+    assert len(turn.question) == 1000
+    with pytest.raises(LogError, match="retention_days"):
+        ConversationLog(tmp_path / "x.db", LogConfig(retention_days=0))

@@ -119,16 +119,18 @@ def _udev_test(rules: Path) -> subprocess.CompletedProcess[str]:
 def test_udev_rules_parse(root: Path, tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
-    shutil.copy(root / "etc/udev/rules.d/70-kiosk.rules", rules)
-    (rules / "71-broken.rules").write_text('SUBSYSTEM=="tty", SYMLNK+="kiosk-oops"\n')
+    ours = sorted((root / "etc/udev/rules.d").glob("*.rules"))  # with hardware/udev/ ones
+    for path in ours:
+        shutil.copy(path, rules)
+    (rules / "99-zz-broken.rules").write_text('SUBSYSTEM=="tty", SYMLNK+="kiosk-oops"\n')
     done = _udev_test(rules)
-    if "Reading rules file" not in done.stderr + done.stdout:
-        pytest.skip(f"udevadm test cannot run here: {done.stderr.strip()[-200:]}")
     output = done.stdout + done.stderr
-    assert "Reading rules file: /etc/udev/rules.d/70-kiosk.rules" in output
-    assert "71-broken.rules:1 Invalid key 'SYMLNK'" in output  # the check can fail
-    assert "70-kiosk.rules:" not in output.replace("Reading rules file: /etc/udev/rules.d/"
-                                                   "70-kiosk.rules", "")
+    if "Reading rules file" not in output:
+        pytest.skip(f"udevadm test cannot run here: {done.stderr.strip()[-200:]}")
+    assert "99-zz-broken.rules:1 Invalid key 'SYMLNK'" in output  # the check can fail
+    for path in ours:
+        assert f"Reading rules file: /etc/udev/rules.d/{path.name}" in output
+        assert f"{path.name}:" not in output, output  # no "file:line problem" for ours
 
 
 def test_uninstall_removes_what_it_laid_out_and_keeps_the_site_config(tmp_path: Path) -> None:
@@ -144,3 +146,22 @@ def test_uninstall_removes_what_it_laid_out_and_keeps_the_site_config(tmp_path: 
 def test_dry_run_without_a_root_is_refused() -> None:
     done = _install("--dry-run")
     assert done.returncode == 2 and "--root" in done.stderr
+
+
+def test_an_upgrade_keeps_the_site_config_and_replaces_the_app(tmp_path: Path) -> None:
+    assert _install("--dry-run", "--root", str(tmp_path)).returncode == 0
+    config = tmp_path / "etc/kiosk/kiosk.toml"
+    config.write_text('pack = "bank"\n')
+    stale = tmp_path / "opt/kiosk/app/kiosk/removed_module.py"
+    stale.write_text("")
+    assert _install("--dry-run", "--root", str(tmp_path)).returncode == 0
+    assert config.read_text() == 'pack = "bank"\n'
+    assert not stale.exists() and (tmp_path / "opt/kiosk/app/kiosk/cli.py").is_file()
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is missing")
+def test_installer_scripts_pass_shellcheck() -> None:
+    scripts = [INSTALL, *sorted((REPO_ROOT / "installer" / "session").iterdir())]
+    done = subprocess.run(["shellcheck", *map(str, scripts)], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stdout

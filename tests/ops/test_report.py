@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -51,6 +52,7 @@ def test_summary_groups_questions_and_lists_unanswered_verbatim() -> None:
     assert [(q, n) for q, n, _ in summary.unanswered] == [("你们卖冰淇淋吗", 2)]
     assert dict(summary.latency_ms)[50] == pytest.approx(25.0)  # of 1, 10 … 50
     assert sum(summary.by_hour) == 6
+    assert summary.top_sources == (("x", 3),)
 
 
 def test_page_is_self_contained_and_escapes_questions() -> None:
@@ -68,7 +70,7 @@ def _kiosk(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
 def test_report_after_kiosk_ask_turns_renders_in_chromium(
-    tmp_path: Path, write_pack: Callable[..., Path]
+    tmp_path: Path, write_pack: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = tmp_path / "data"
     questions = ["几点开门", "do you sell ice cream on the moon", "我要取号",
@@ -92,11 +94,28 @@ def test_report_after_kiosk_ask_turns_renders_in_chromium(
     assert "do you sell ice cream on the moon" in page.split('id="unanswered"')[1]
     assert "几点开门" not in page.split('id="unanswered"')[1].split("</table>")[0]
 
+    from kiosk.cli import main  # the same numbers, for scripts
+
+    assert main(["report", "--data-dir", str(data), "--since", "2d", "--json"]) == 0
+    numbers = json.loads(capsys.readouterr().out)
+    assert [q for q, _, _ in numbers["unanswered"]] == ["do you sell ice cream on the moon"]
+    assert numbers["turns"] == 12 and numbers["visitors"] == 8
+
     shot = tmp_path / "report.png"
     subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                    "--window-size=1300,1600", f"--screenshot={shot}", out.as_uri()],
+                    "--window-size=1300,2400", f"--screenshot={shot}", out.as_uri()],
                    capture_output=True, timeout=120, check=True)
     image = Image.open(shot).convert("RGB")
     colours = {colour for _, colour in image.getcolors(maxcolors=1 << 20) or []}
     # the bars were drawn: the chart blue, the handoff red and the answered green are on screen
     assert {(0x3B, 0x6E, 0xA5), (0xC0, 0x39, 0x2B), (0x3B, 0x8C, 0x4A)} <= colours
+
+
+def test_days_without_questions_show_as_zero() -> None:
+    def at(day: int, hour: int) -> Turn:
+        t = time.mktime((2026, 3, day, hour, 0, 0, 0, 0, -1))
+        return Turn(t, "voice", "en", "q", (), "grounded", False, None, 10)
+
+    summary = summarise([at(1, 9), at(1, 17), at(4, 10)], [], 0.0, NOW)
+    assert summary.by_day == (("03-01", 2), ("03-02", 0), ("03-03", 0), ("03-04", 1))
+    assert "Questions per day" in render_html(summary)

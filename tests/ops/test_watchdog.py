@@ -79,3 +79,39 @@ def test_keep_alive_pings_from_the_loop_while_healthy(listener: socket.socket) -
         return got
 
     assert asyncio.run(run()) == [b"WATCHDOG=1"] * 3
+
+
+def test_a_blocked_loop_stops_the_pings(listener: socket.socket) -> None:
+    """What makes systemd restart a hung kiosk: no ping while the loop cannot run."""
+    import contextlib
+    import threading
+    import time
+
+    dog = Watchdog(listener.getsockname(), watchdog_usec=20_000)
+
+    async def core() -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await dog.keep_alive()
+
+    loop = asyncio.new_event_loop()
+    task = loop.create_task(core())
+    thread = threading.Thread(target=loop.run_until_complete, args=(task,), daemon=True)
+    thread.start()
+    try:
+        listener.recv(64)
+        loop.call_soon_threadsafe(time.sleep, 0.4)  # the core loop hangs for 0.4 s
+        time.sleep(0.05)  # let the hang begin; drain pings sent before it
+        listener.settimeout(0)
+        while True:
+            try:
+                listener.recv(64)
+            except BlockingIOError:
+                break
+        listener.settimeout(5)
+        waited = time.monotonic()
+        assert listener.recv(64) == b"WATCHDOG=1"  # pings resume after the hang …
+        assert time.monotonic() - waited > 0.25  # … and none came during it
+    finally:
+        loop.call_soon_threadsafe(task.cancel)
+        thread.join(timeout=5)
+        loop.close()
