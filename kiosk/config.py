@@ -116,7 +116,7 @@ class VoiceConfig:
     """0 (lenient) … 3 (strict): how sure the voice activity detector must be."""
     speech_start_s: float = 0.12
     """Speech this long starts an utterance."""
-    silence_end_s: float = 0.6
+    silence_end_s: float = 0.5
     """Silence this long ends an utterance."""
     max_utterance_s: float = 15.0
     """An utterance is cut here, so a monologue cannot hang a turn."""

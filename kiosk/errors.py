@@ -45,3 +45,15 @@ class LLMError(KioskError):
     """The language model backend failed (load, server unreachable, bad reply)."""
 
     code = "llm"
+
+
+class AudioError(KioskError):
+    """An audio file or device cannot be read, opened or played."""
+
+    code = "audio"
+
+
+class WakeWordError(KioskError):
+    """A wake phrase the recogniser cannot spot (a word outside its vocabulary)."""
+
+    code = "wake"
