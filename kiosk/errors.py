@@ -63,3 +63,13 @@ class DeviceError(KioskError):
     """A serial device cannot be opened or does not answer (printer, queue display)."""
 
     code = "device"
+class AudioError(KioskError):
+    """An audio file or device cannot be read, opened or played."""
+
+    code = "audio"
+
+
+class WakeWordError(KioskError):
+    """A wake phrase the recogniser cannot spot (a word outside its vocabulary)."""
+
+    code = "wake"

@@ -24,5 +24,6 @@ MODULES: tuple[str, ...] = (
     "kiosk.commands.devices",
     "kiosk.commands.presence",
     "kiosk.commands.ops",
+    "kiosk.commands.voice",
 )
 """Every module that registers subcommands, in `kiosk --help` order."""
