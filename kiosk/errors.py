@@ -45,3 +45,15 @@ class LLMError(KioskError):
     """The language model backend failed (load, server unreachable, bad reply)."""
 
     code = "llm"
+
+
+class AvatarError(KioskError):
+    """An avatar folder is malformed (avatar.toml, a missing image or model)."""
+
+    code = "avatar"
+
+
+class DisplayError(KioskError):
+    """No screen to draw on: no display, no Xvfb, or OpenGL 3.3 is not available."""
+
+    code = "display"

@@ -20,5 +20,6 @@ Handler = Callable[[KioskConfig, argparse.Namespace], int]
 
 MODULES: tuple[str, ...] = (
     "kiosk.commands.answering",
+    "kiosk.commands.screen",
 )
 """Every module that registers subcommands, in `kiosk --help` order."""
