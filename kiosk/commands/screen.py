@@ -127,7 +127,7 @@ def _stage(
 ) -> None:
     """Put the window in the requested state and freeze it there."""
     window, animator = screen.window, screen.avatar.animator
-    window.resize(width, height)
+    window.setFixedSize(width, height)
     window.show()
     animator.forced_blink = 0.0
     if args.lang and args.lang != window.view.lang:

@@ -40,6 +40,7 @@ QWidget {{ font-family: "{FONT_FAMILY}"; color: {INK}; }}
 #Header {{ background: {NAVY}; }}
 #Header QLabel {{ color: white; }}
 #Institution {{ font-size: {px(34)}px; font-weight: 700; }}
+#Branch {{ font-size: {px(24)}px; color: #cfe0f5; }}
 #Clock {{ font-size: {px(30)}px; color: #cfe0f5; }}
 QPushButton {{ border: none; }}
 #Pill {{ background: rgba(255,255,255,0.14); color: white; border-radius: {px(30)}px;

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QHBoxLayout,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -95,12 +96,18 @@ class KioskWindow(QWidget):
         self._header.setObjectName("Header")
         self._header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         header = QHBoxLayout(self._header)
+        names = QVBoxLayout()
+        names.setSpacing(0)
         self._name = label("", "Institution", self._header, wrap=False)
+        self._branch = label("", "Branch", self._header, wrap=False)
+        for part in (self._name, self._branch):
+            part.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            names.addWidget(part)
         self._time = label("", "Clock", self._header, wrap=False)
         self.elder_button = self._pill(self._toggle_elder)
         self.elder_button.setCheckable(True)
         self.lang_button = self._pill(self._toggle_language)
-        header.addWidget(self._name, 1)
+        header.addLayout(names, 1)
         header.addWidget(self._time)
         header.addWidget(self.elder_button)
         header.addWidget(self.lang_button)
@@ -214,7 +221,10 @@ class KioskWindow(QWidget):
         if restyle:
             self._apply_theme()
         lang = view.lang
-        self._name.setText(self.pack.name.get(lang))
+        name, _, branch = self.pack.name.get(lang).partition("·")
+        self._name.setText(name.strip())
+        self._branch.setText(branch.strip())
+        self._branch.setVisible(bool(branch.strip()))
         self.lang_button.setText(text("lang_toggle", lang))
         self.elder_button.setText(text("elder", lang))
         self.elder_button.setChecked(view.elder)

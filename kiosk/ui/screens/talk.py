@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.knowledge.pack import Pack
 from kiosk.lang import Lang
@@ -22,6 +22,12 @@ def first_question(pack: Pack, entry_id: str, lang: Lang) -> str:
         return entry_id
     phrasings = entry.questions.get(lang) or entry.questions.get("en" if lang == "zh" else "zh")
     return phrasings[0] if phrasings else entry_id
+
+
+def _answer_size(answer: str, lang: Lang) -> int:
+    """Answer text size: large for a short answer, smaller for a long one (fewer scrolls)."""
+    length = len(answer) * (2.2 if lang == "zh" else 1.0)
+    return 40 if length < 160 else 36 if length < 260 else 32
 
 
 class AttractScreen(QWidget):
@@ -76,8 +82,13 @@ class ConversationScreen(QWidget):
         layout = QVBoxLayout(self)
         self._you = label("", "Section", self)
         self._heard = label("", "Heard", self)
-        self._answer = label("", "Answer", self)
+        self._answer = label("", "Answer")
         self._answer.setTextFormat(Qt.TextFormat.RichText)
+        self._answer.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._scroll = QScrollArea(self)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setWidget(self._answer)
         self._sources_title = label("", "Section", self)
         self._chips = QHBoxLayout()
         self._more_title = label("", "Section", self)
@@ -85,11 +96,10 @@ class ConversationScreen(QWidget):
         layout.addWidget(self._you)
         layout.addWidget(self._heard)
         layout.addSpacing(20)
-        layout.addWidget(self._answer)
+        layout.addWidget(self._scroll, 1)
         layout.addSpacing(12)
         layout.addWidget(self._sources_title)
         layout.addLayout(self._chips)
-        layout.addStretch(1)
         layout.addWidget(self._more_title)
         layout.addLayout(self._more)
         self._chip_key: tuple[object, ...] = ()
@@ -107,10 +117,14 @@ class ConversationScreen(QWidget):
             )
         else:
             spoken = view.spoken_chars(now)
+            self._answer.setStyleSheet(f"font-size: {theme.px(_answer_size(answer, view.lang))}px;")
             self._answer.setText(
                 f'<span style="color:{SPOKEN}">{html.escape(answer[:spoken])}</span>'
                 f'<span style="color:#8792a6">{html.escape(answer[spoken:])}</span>'
             )
+            bar = self._scroll.verticalScrollBar()  # keep the words being spoken in sight
+            if bar.maximum() > 0 and answer:
+                bar.setValue(round(bar.maximum() * max(0.0, spoken / len(answer) - 0.3) / 0.7))
         key = (view.sources, view.lang, view.elder, view.heard)
         if key != self._chip_key:
             self._chip_key = key
