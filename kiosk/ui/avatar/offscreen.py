@@ -9,7 +9,7 @@ from OpenGL import GL
 from PySide6.QtGui import QImage, QOffscreenSurface, QOpenGLContext, QSurfaceFormat
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 
-from kiosk.errors import AvatarError, DisplayError
+from kiosk.errors import DisplayError
 from kiosk.ui.avatar.animation import Pose
 from kiosk.ui.avatar.spec import AvatarSpec
 
@@ -27,7 +27,9 @@ class AvatarRenderer(Protocol):
 def make_renderer(spec: AvatarSpec) -> AvatarRenderer:
     """The renderer for the avatar's kind (its images or mesh are read now, GL comes later)."""
     if spec.kind == "mesh":
-        raise AvatarError(f"{spec.name}: mesh avatars are not drawn yet", hint="use xiaojiang")
+        from kiosk.ui.avatar.mesh import MeshAvatar
+
+        return MeshAvatar(spec)
     from kiosk.ui.avatar.layered import LayeredAvatar
 
     return LayeredAvatar(spec)
