@@ -132,8 +132,8 @@ def load_mesh(spec: AvatarSpec) -> tuple[list[_Primitive], tuple[str, ...]]:
                     normals=_read(gltf, blob, prim.attributes.NORMAL).astype(np.float32),
                     indices=_read(gltf, blob, prim.indices).astype(np.uint32),
                     targets=np.array(deltas, np.float32) if deltas else np.zeros((0, *base.shape)),
-                    colour=colour,  # type: ignore[arg-type]
-                    emissive=tuple((material.emissiveFactor if material else None) or (0, 0, 0)),  # type: ignore[arg-type]
+                    colour=colour,
+                    emissive=tuple((material.emissiveFactor if material else None) or (0, 0, 0)),
                     roughness=float(
                         pbr.roughnessFactor if pbr and pbr.roughnessFactor is not None else 0.5
                     ),
