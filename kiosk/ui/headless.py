@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtGui import QSurfaceFormat
+from PySide6.QtGui import QGuiApplication, QSurfaceFormat
 
 from kiosk.errors import DisplayError
 
@@ -45,7 +45,7 @@ def virtual_display(width: int = 1080, height: int = 1920) -> Iterator[str]:
             "tcp",
             "+extension",
             "GLX",
-            "-noreset",
+            "-terminate",  # the server ends when its last client (this process) disconnects
         ],
         pass_fds=(write_end,),
         stdout=subprocess.DEVNULL,
@@ -65,12 +65,19 @@ def virtual_display(width: int = 1080, height: int = 1920) -> Iterator[str]:
                 os.environ["DISPLAY"] = previous
     finally:
         os.close(read_end)
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if QGuiApplication.instance() is None:
+            _stop(process)
+        # else Qt still holds its X connection: killing the server now would make Xlib end the
+        # process with an I/O error, so the server goes by itself when the process exits
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _read_display_number(fd: int, process: subprocess.Popen[bytes]) -> int:
