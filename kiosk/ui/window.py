@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
     QHBoxLayout,
+    QLayout,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -90,6 +91,8 @@ class KioskWindow(QWidget):
 
     def _build(self) -> None:
         root = QVBoxLayout(self)
+        # sizes follow the window (Theme.scale), never the other way round
+        root.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
         self._header = QWidget(self)
@@ -267,7 +270,7 @@ class KioskWindow(QWidget):
             self.conversation.show_view(self.view, self.theme, self._clock())
 
     def _apply_theme(self) -> None:
-        short = min(self.width(), self.height()) if self.isVisible() else 1080
+        short = min(self.width(), self.height())
         self.theme = Theme(scale=max(0.3, short / 1080), elder=self.view.elder)
         self.setStyleSheet(self.theme.stylesheet())
         px = self.theme.px

