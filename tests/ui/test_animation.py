@@ -87,7 +87,8 @@ def test_text_timelines_are_sorted_and_use_the_right_shapes() -> None:
     zh = estimate_timeline("末班车几点？", "zh", offset=5.0)
     en = estimate_timeline("Bob will phone.", "en")
     for timeline in (zh, en):
-        assert all(a.end <= b.start + 1e-9 for a, b in zip(timeline.keys, timeline.keys[1:], strict=False))
+        pairs = zip(timeline.keys, timeline.keys[1:], strict=False)
+        assert all(a.end <= b.start + 1e-9 for a, b in pairs)
         assert all(key.end > key.start for key in timeline.keys)
     assert zh.keys[0].viseme == "PP" and zh.offset == 5.0  # 末 mo: lips closed first
     assert "FF" in {key.viseme for key in en.keys}  # "ph"
