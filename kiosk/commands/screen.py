@@ -42,6 +42,9 @@ def register(commands: Commands) -> None:
     run.add_argument(
         "--seconds", type=float, default=0.0, help="quit after this long (0: run until closed)"
     )
+    run.add_argument(
+        "--shots", type=Path, help="save a PNG of the window into this folder every 3 seconds"
+    )
     run.set_defaults(handler=_run)
 
     shot = commands.add_parser("screenshot", help="render the kiosk window into a PNG, headless")
@@ -178,6 +181,15 @@ def _freeze_on_open_mouth(screen: Screen, clock: Callable[[], float]) -> None:
 
 
 def _run(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.ui.headless import display_for_gl
+
+    with display_for_gl(1080, 1920):  # a private Xvfb when there is no screen
+        return _run_on_display(config, args)
+
+
+def _run_on_display(config: KioskConfig, args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QTimer
+
     from kiosk.assemble import open_knowledge
     from kiosk.ui.app import application, build_screen
     from kiosk.ui.script import default_journey, load_script, play
@@ -185,6 +197,7 @@ def _run(config: KioskConfig, args: argparse.Namespace) -> int:
     app = application()
     knowledge = open_knowledge(config, args.pack, args.data_dir)
     core = make_core(config, knowledge)
+    core.subscribe(lambda event: _log.info("core: %s", event))
     screen = build_screen(knowledge.pack, core, args.avatar)
     core.start()
     if args.windowed:
@@ -198,12 +211,22 @@ def _run(config: KioskConfig, args: argparse.Namespace) -> int:
         steps = load_script(args.script) if args.script else default_journey(knowledge.pack)
         player = play(steps, core)
     if args.seconds > 0:
-        from PySide6.QtCore import QTimer
-
         QTimer.singleShot(int(args.seconds * 1000), app.quit)
+    shooter = QTimer()
+    if args.shots:
+        args.shots.mkdir(parents=True, exist_ok=True)
+        taken = [0]
+
+        def shoot() -> None:
+            taken[0] += 1
+            screen.window.grab().save(str(args.shots / f"screen-{taken[0]:03d}.png"), "PNG")
+
+        shooter.timeout.connect(shoot)
+        shooter.start(3000)
     try:
         return app.exec()
     finally:
         if player is not None:
             player.stop()
         core.stop()
+        print(f"kiosk: the screen drew {screen.avatar.frames} avatar frames")

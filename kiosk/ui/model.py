@@ -96,6 +96,17 @@ def reduce(view: View, event: ScreenEvent, now: float) -> View:
                 speaking=False,
                 spoken_before=0,
             )
+        if event.state == "thinking":  # a new turn: what was said before is gone
+            return replace(
+                view,
+                state="thinking",
+                answer="",
+                sources=(),
+                handoff=False,
+                speaking=False,
+                spoken_before=0,
+                sentence=(0, 0),
+            )
         return replace(view, state=event.state)
     if isinstance(event, PartialTranscript):
         return replace(view, heard=event.text, screen="conversation")
@@ -107,13 +118,12 @@ def reduce(view: View, event: ScreenEvent, now: float) -> View:
         )
         return replace(view, answer=answer, screen="conversation", lang=event.lang)
     if isinstance(event, AnswerReady):
-        answer = event.text if view.answer in event.text else view.answer
         return replace(
             view,
             heard=event.question or view.heard,
             sources=event.sources,
             handoff=event.handoff,
-            answer=answer,
+            answer=event.text,
             lang=event.lang,
             screen="conversation",
         )

@@ -31,7 +31,8 @@ def test_the_shape_shown_is_the_timeline_shape_within_40_ms(local: float) -> Non
         at = TIMELINE.offset + key.start + 0.04
         assert top(mouth_weights(TIMELINE, at)) == key.viseme
     assert top(mouth_weights(TIMELINE, TIMELINE.offset + local)) == TIMELINE.at(
-        TIMELINE.offset + local + 0.02)
+        TIMELINE.offset + local + 0.02
+    )
 
 
 def test_neighbours_blend_at_a_boundary_and_weights_sum_to_one() -> None:

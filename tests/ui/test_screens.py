@@ -49,8 +49,9 @@ def test_attract_screen_greets_and_suggests_questions(screen: Any) -> None:
     assert "小小图书馆" in texts(window)
 
 
-def test_tapping_a_question_answers_it_as_if_asked_aloud(qtbot: Any, screen: Any,
-                                                         demo_core: Any) -> None:
+def test_tapping_a_question_answers_it_as_if_asked_aloud(
+    qtbot: Any, screen: Any, demo_core: Any
+) -> None:
     window = screen.window
     posted: list[Any] = []
     heard: list[AnswerReady] = []
@@ -60,8 +61,9 @@ def test_tapping_a_question_answers_it_as_if_asked_aloud(qtbot: Any, screen: Any
     question = next(b for b in buttons(window.attract) if b.accessibleName() == "图书馆几点开门")
     tap(qtbot, question)
     assert any(isinstance(e, QuestionTapped) and e.text == "图书馆几点开门" for e in posted)
-    qtbot.waitUntil(lambda: window.view.screen == "conversation" and bool(window.view.answer),
-                    timeout=20_000)
+    qtbot.waitUntil(
+        lambda: window.view.screen == "conversation" and bool(window.view.answer), timeout=20_000
+    )
     assert window.view.answer == "我们每天上午9点到晚上9点开放，周一上午闭馆。"
     assert window.view.sources == ("opening-hours",)
     assert "图书馆几点开门" in texts(window.conversation)  # "you said"
@@ -113,8 +115,9 @@ def test_language_toggle_and_elder_mode(qtbot: Any, screen: Any) -> None:
     assert "What are your opening hours?" in [b.accessibleName() for b in buttons(window.attract)]
 
 
-def test_taking_a_ticket_shows_number_service_and_qr(qtbot: Any, screen: Any,
-                                                     demo_core: Any) -> None:
+def test_taking_a_ticket_shows_number_service_and_qr(
+    qtbot: Any, screen: Any, demo_core: Any
+) -> None:
     window = screen.window
     issued: list[TicketIssued] = []
     demo_core.subscribe(lambda e: issued.append(e) if isinstance(e, TicketIssued) else None)
@@ -126,8 +129,11 @@ def test_taking_a_ticket_shows_number_service_and_qr(qtbot: Any, screen: Any,
     assert issued[0].ticket == "B001"
     shown = texts(window.ticket)
     assert "B001" in shown and "办证" in shown
-    qr = next(label for label in window.ticket.findChildren(QLabel)
-              if label.pixmap() is not None and not label.pixmap().isNull())
+    qr = next(
+        label
+        for label in window.ticket.findChildren(QLabel)
+        if label.pixmap() is not None and not label.pixmap().isNull()
+    )
     assert qr.pixmap().width() > 100
 
 
@@ -137,5 +143,6 @@ def test_call_staff_and_landscape(qtbot: Any, screen: Any) -> None:
     qtbot.waitUntil(lambda: window.view.screen == "staff", timeout=10_000)
     assert "工作人员马上就到" in texts(window.staff)
     window.resize(960, 540)
-    qtbot.waitUntil(lambda: window.avatar.geometry().right() < window.width() * 0.6,
-                    timeout=5_000)  # avatar on the left, screens on the right
+    qtbot.waitUntil(
+        lambda: window.avatar.geometry().right() < window.width() * 0.6, timeout=5_000
+    )  # avatar on the left, screens on the right
