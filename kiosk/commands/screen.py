@@ -133,6 +133,7 @@ def _stage(
     window.setFixedSize(width, height)
     window.show()
     animator.forced_blink = 0.0
+    animator.still = True
     if args.lang and args.lang != window.view.lang:
         window.lang_button.click()
     if args.elder:

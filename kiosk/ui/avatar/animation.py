@@ -107,6 +107,8 @@ class Animator:
     forced_blink: float | None = None
     """Tests and screenshots pin the blink amount here."""
     forced_yaw: float | None = None
+    still: bool = False
+    """Screenshots: no breathing, idle sway or smile, so two stills differ only where they must."""
     _blinks: list[float] = field(default_factory=list)
     _gaze: tuple[float, float, float] = (0.0, 0.0, -1.0)
     """(x, y, time of last update) of the smoothed gaze."""
@@ -144,11 +146,11 @@ class Animator:
     def pose(self, now: float) -> Pose:
         """The pose at monotonic time `now`."""
         visemes = mouth_weights(self.timeline, self.playback_clock(now))
-        breath = math.sin(now * 2.0 * math.pi / 4.2)
+        breath = 0.0 if self.still else math.sin(now * 2.0 * math.pi / 4.2)
         gaze_x, gaze_y = self._eased_gaze(now)
-        idle_yaw = 0.05 * math.sin(now * 0.37) + 0.02 * math.sin(now * 0.91)
+        idle_yaw = 0.0 if self.still else 0.05 * math.sin(now * 0.37) + 0.02 * math.sin(now * 0.91)
         yaw = self.forced_yaw if self.forced_yaw is not None else 0.35 * gaze_x + idle_yaw
-        smile = _envelope(self.smile_until - now, 3.0)
+        smile = 0.0 if self.still else _envelope(self.smile_until - now, 3.0)
         return Pose(
             visemes=visemes,
             blink=self.forced_blink if self.forced_blink is not None else self._blink(now),
