@@ -220,9 +220,9 @@ class MeshAvatar:
         GL.glUseProgram(self._program)
         aspect = width / max(1, height)
         fov = math.radians(26)
-        # fit the head and shoulders: 3.4 units tall, 2.9 wide, whichever is tighter
-        distance = max(1.7 / math.tan(fov / 2), 1.45 / (math.tan(fov / 2) * aspect))
-        eye = np.array([0.0, -0.4, distance], np.float32)  # looking straight at the chest
+        # fit the head and shoulders: 3.7 units tall, 2.9 wide, whichever is tighter
+        distance = max(1.85 / math.tan(fov / 2), 1.45 / (math.tan(fov / 2) * aspect))
+        eye = np.array([0.0, -0.3, distance], np.float32)  # looking straight at the chin
         view = translate(*-eye)
         view_projection = perspective(fov, aspect, 0.5, 50.0) @ view
         self._set_matrix("u_view_projection", view_projection)
