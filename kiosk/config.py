@@ -88,6 +88,51 @@ class AnswerConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class VoiceConfig:
+    """Listening and speaking: wake phrases, speech models, endpointing, the conductor's
+    timings (see docs/voice.md). Model paths are empty by default: the embedded engines
+    (pocketsphinx en-us, piper joe-us, espeak-ng Mandarin) are used."""
+
+    wake_en: str = "hello kiosk"
+    """English wake phrase; every word must be in the recogniser's vocabulary."""
+    wake_zh: str = "你好小安"
+    """Chinese wake phrase, used when a Chinese vosk model is provisioned (`vosk_zh`)."""
+    wake_threshold: float = 1e-20
+    """pocketsphinx keyphrase threshold: larger (1e-10) misses more, smaller (1e-30) false
+    wakes more. Tuned with bench/voice_latency.py."""
+    vosk_en: str = ""
+    """Folder of a provisioned English vosk model (e.g. vosk-model-small-en-us-0.15); empty:
+    pocketsphinx's packaged en-us model."""
+    vosk_zh: str = ""
+    """Folder of a provisioned Chinese vosk model (e.g. vosk-model-small-cn-0.22); empty: no
+    Chinese recognition."""
+    piper_en: str = ""
+    """A piper voice (.onnx, with its .onnx.json beside it) for English; empty: joe-us."""
+    piper_zh: str = ""
+    """A piper voice for Chinese (e.g. zh_CN-huayan-medium.onnx); empty: espeak-ng Mandarin."""
+    sample_rate: int = 16000
+    """Rate the recognisers run at; microphones and files are resampled to it."""
+    vad_aggressiveness: int = 2
+    """0 (lenient) … 3 (strict): how sure the voice activity detector must be."""
+    speech_start_s: float = 0.12
+    """Speech this long starts an utterance."""
+    silence_end_s: float = 0.5
+    """Silence this long ends an utterance."""
+    max_utterance_s: float = 15.0
+    """An utterance is cut here, so a monologue cannot hang a turn."""
+    echo_tail_s: float = 0.3
+    """After the kiosk stops speaking, the mic stays deaf this long (room echo)."""
+    engaged_window_s: float = 8.0
+    """After a greeting, a touch or an answer, speech is taken without the wake phrase this long."""
+    listen_timeout_s: float = 6.0
+    """After the wake phrase, how long to wait for the question to start."""
+    turn_timeout_s: float = 60.0
+    """A turn that has not finished speaking by then is given up."""
+    elder_speed: float = 0.8
+    """Speech rate in elder mode (1.0: normal)."""
+
+
+@dataclass(frozen=True, slots=True)
 class KioskConfig:
     """The whole configuration."""
 
@@ -100,6 +145,7 @@ class KioskConfig:
     answer: AnswerConfig = field(default_factory=AnswerConfig)
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     llm: LLMConfig = field(default_factory=LLMConfig)
+    voice: VoiceConfig = field(default_factory=VoiceConfig)
 
     def pack_path(self, override: str | None = None) -> Path:
         """The folder of the pack to use (`override`, e.g. from --pack, wins)."""

@@ -57,3 +57,15 @@ class DisplayError(KioskError):
     """No screen to draw on: no display, no Xvfb, or OpenGL 3.3 is not available."""
 
     code = "display"
+
+
+class AudioError(KioskError):
+    """An audio file or device cannot be read, opened or played."""
+
+    code = "audio"
+
+
+class WakeWordError(KioskError):
+    """A wake phrase the recogniser cannot spot (a word outside its vocabulary)."""
+
+    code = "wake"

@@ -21,5 +21,6 @@ Handler = Callable[[KioskConfig, argparse.Namespace], int]
 MODULES: tuple[str, ...] = (
     "kiosk.commands.answering",
     "kiosk.commands.screen",
+    "kiosk.commands.voice",
 )
 """Every module that registers subcommands, in `kiosk --help` order."""
