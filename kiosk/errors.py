@@ -63,6 +63,18 @@ class DeviceError(KioskError):
     """A serial device cannot be opened or does not answer (printer, queue display)."""
 
     code = "device"
+class AvatarError(KioskError):
+    """An avatar folder is malformed (avatar.toml, a missing image or model)."""
+
+    code = "avatar"
+
+
+class DisplayError(KioskError):
+    """No screen to draw on: no display, no Xvfb, or OpenGL 3.3 is not available."""
+
+    code = "display"
+
+
 class AudioError(KioskError):
     """An audio file or device cannot be read, opened or played."""
 

@@ -24,6 +24,7 @@ MODULES: tuple[str, ...] = (
     "kiosk.commands.devices",
     "kiosk.commands.presence",
     "kiosk.commands.ops",
+    "kiosk.commands.screen",
     "kiosk.commands.voice",
 )
 """Every module that registers subcommands, in `kiosk --help` order."""
