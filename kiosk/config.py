@@ -221,6 +221,9 @@ class LogConfig:
     least 1."""
     path: str = ""
     """The SQLite file; empty means `<data dir>/log/conversations.db`."""
+
+
+@dataclass(frozen=True, slots=True)
 class VoiceConfig:
     """Listening and speaking: wake phrases, speech models, endpointing, the conductor's
     timings (see docs/voice.md). Model paths are empty by default: the embedded engines

@@ -63,6 +63,8 @@ class DeviceError(KioskError):
     """A serial device cannot be opened or does not answer (printer, queue display)."""
 
     code = "device"
+
+
 class AvatarError(KioskError):
     """An avatar folder is malformed (avatar.toml, a missing image or model)."""
 
