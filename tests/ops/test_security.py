@@ -7,8 +7,9 @@ import socket
 import stat
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
+
+from opsasked import AskedSession
 
 from kiosk.doctor.system import process_listeners
 
@@ -25,22 +26,9 @@ def test_listener_probe_sees_a_real_listening_socket(tmp_path: Path) -> None:
     assert f"unix {tmp_path / 'admin.sock'}" in found
 
 
-def test_kiosk_ask_listens_on_nothing(tmp_path: Path, write_pack: Callable[..., Path]) -> None:
-    # `ask --jsonl` answers the first line, then waits for more: look at it while it waits.
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "ask", "--pack", str(write_pack()), "--data-dir",
-         str(tmp_path), "--jsonl"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert process.stdin is not None and process.stdout is not None
-        process.stdin.write("几点开门\n")
-        process.stdin.flush()
-        assert '"question": "几点开门"' in process.stdout.readline()  # fully up and answering
-        assert process_listeners(process.pid) == []
-    finally:
-        process.kill()
-        process.wait(timeout=30)
+def test_kiosk_ask_listens_on_nothing(asked: AskedSession) -> None:
+    assert '"question": "几点开门"' in asked.answers[0]  # it was up and answering
+    assert asked.listeners == []
 
 
 def test_report_and_log_are_private(tmp_path: Path) -> None:
