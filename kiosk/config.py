@@ -88,6 +88,53 @@ class AnswerConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PrinterConfig:
+    """The ticket printer (ESC/POS over a serial port); see docs/devices.md."""
+
+    port: str = ""
+    """Serial device (/dev/kiosk-printer, /dev/ttyUSB0) or a pyserial URL (loop://,
+    socket://host:port); empty means no printer: tickets are only shown on screen."""
+    profile: str = "escpos-80mm"
+    """Device profile: a name under hardware/profiles/ (escpos-80mm, escpos-58mm) or the path
+    of a TOML file; it sets baud, framing, paper width and QR size."""
+    baud: int = 0
+    """Overrides the profile's baud rate when not 0."""
+    status_interval_s: float = 2.0
+    """How often the printer's realtime status (DLE EOT) is polled while the kiosk runs."""
+    qr_payload: str = "{pack}/{day}/{ticket}"
+    """What the ticket's QR code holds; {pack}, {day} (2026-12-01), {ticket} (A001) and
+    {service} are filled in. It must contain {ticket}."""
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayConfig:
+    """The queue display that shows called numbers; see docs/devices.md."""
+
+    port: str = ""
+    """Serial device (/dev/kiosk-display) or a pyserial URL; empty means no display."""
+    profile: str = "led-line"
+    """Device profile: a name under hardware/profiles/ (led-line, led-line-stx,
+    modbus-display) or the path of a TOML file: protocol, framing, encoding, baud."""
+    baud: int = 0
+    """Overrides the profile's baud rate when not 0."""
+    retry_s: float = 2.0
+    """How long the kiosk waits before reopening a display that went away."""
+
+
+@dataclass(frozen=True, slots=True)
+class DevicesConfig:
+    """Queue tickets and the serial devices: `[devices]`, `[devices.printer]`,
+    `[devices.display]`."""
+
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
+    busy_timeout_s: float = 30.0
+    """How long a queue write waits for another process holding the database's write lock."""
+    counters: int = 0
+    """Number of counters (windows) staff call to; 0 means any counter number is accepted."""
+
+
+@dataclass(frozen=True, slots=True)
 class PresenceConfig:
     """Noticing a visitor: camera, face detector and approach tracker (see docs/vision.md).
 
@@ -152,6 +199,80 @@ class PresenceConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelsConfig:
+    """Where installed model bundles live (see kiosk/models/ and docs/operations.md).
+
+    Any path-valued key elsewhere that takes a model file (`[llm] model`, `[retrieval]
+    embedder`, a voice or ASR model path) may say `model:NAME` instead of a path: it then means
+    the main file (or folder) of the model NAME installed by `kiosk models install`.
+    """
+
+    models_dir: str = ""
+    """Where `kiosk models install` puts models; empty means `<data dir>/models`."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogConfig:
+    """The conversation log: text of every turn and presence counts, in SQLite (kiosk/convlog.py).
+
+    Never audio or images. The file is 0600 in a 0700 folder.
+    """
+
+    enabled: bool = True
+    """Record turns and presence; false keeps nothing."""
+    retention_days: int = 90
+    """Turns and presence counts older than this are deleted (at start and once a day); at
+    least 1."""
+    path: str = ""
+    """The SQLite file; empty means `<data dir>/log/conversations.db`."""
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceConfig:
+    """Listening and speaking: wake phrases, speech models, endpointing, the conductor's
+    timings (see docs/voice.md). Model paths are empty by default: the embedded engines
+    (pocketsphinx en-us, piper joe-us, espeak-ng Mandarin) are used."""
+
+    wake_en: str = "hello kiosk"
+    """English wake phrase; every word must be in the recogniser's vocabulary."""
+    wake_zh: str = "你好小安"
+    """Chinese wake phrase, used when a Chinese vosk model is provisioned (`vosk_zh`)."""
+    wake_threshold: float = 1e-20
+    """pocketsphinx keyphrase threshold: larger (1e-10) misses more, smaller (1e-30) false
+    wakes more. Tuned with bench/voice_latency.py."""
+    vosk_en: str = ""
+    """Folder of a provisioned English vosk model (e.g. vosk-model-small-en-us-0.15); empty:
+    pocketsphinx's packaged en-us model."""
+    vosk_zh: str = ""
+    """Folder of a provisioned Chinese vosk model (e.g. vosk-model-small-cn-0.22); empty: no
+    Chinese recognition."""
+    piper_en: str = ""
+    """A piper voice (.onnx, with its .onnx.json beside it) for English; empty: joe-us."""
+    piper_zh: str = ""
+    """A piper voice for Chinese (e.g. zh_CN-huayan-medium.onnx); empty: espeak-ng Mandarin."""
+    sample_rate: int = 16000
+    """Rate the recognisers run at; microphones and files are resampled to it."""
+    vad_aggressiveness: int = 2
+    """0 (lenient) … 3 (strict): how sure the voice activity detector must be."""
+    speech_start_s: float = 0.12
+    """Speech this long starts an utterance."""
+    silence_end_s: float = 0.5
+    """Silence this long ends an utterance."""
+    max_utterance_s: float = 15.0
+    """An utterance is cut here, so a monologue cannot hang a turn."""
+    echo_tail_s: float = 0.3
+    """After the kiosk stops speaking, the mic stays deaf this long (room echo)."""
+    engaged_window_s: float = 8.0
+    """After a greeting, a touch or an answer, speech is taken without the wake phrase this long."""
+    listen_timeout_s: float = 6.0
+    """After the wake phrase, how long to wait for the question to start."""
+    turn_timeout_s: float = 60.0
+    """A turn that has not finished speaking by then is given up."""
+    elder_speed: float = 0.8
+    """Speech rate in elder mode (1.0: normal)."""
+
+
+@dataclass(frozen=True, slots=True)
 class KioskConfig:
     """The whole configuration."""
 
@@ -164,7 +285,11 @@ class KioskConfig:
     answer: AnswerConfig = field(default_factory=AnswerConfig)
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     llm: LLMConfig = field(default_factory=LLMConfig)
+    devices: DevicesConfig = field(default_factory=DevicesConfig)
     presence: PresenceConfig = field(default_factory=PresenceConfig)
+    models: ModelsConfig = field(default_factory=ModelsConfig)
+    log: LogConfig = field(default_factory=LogConfig)
+    voice: VoiceConfig = field(default_factory=VoiceConfig)
 
     def pack_path(self, override: str | None = None) -> Path:
         """The folder of the pack to use (`override`, e.g. from --pack, wins)."""
@@ -201,7 +326,9 @@ def load_config(path: Path | None = None) -> KioskConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: bad TOML: {exc}", hint="fix the TOML syntax there") from exc
     config: KioskConfig = _build(KioskConfig, data, "", path)
-    return config
+    from kiosk.models.registry import resolve_model_refs  # `model:NAME` values → paths
+
+    return resolve_model_refs(config)
 
 
 _KIND_NAMES = {

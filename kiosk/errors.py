@@ -51,3 +51,39 @@ class LLMError(KioskError):
     """The language model backend failed (load, server unreachable, bad reply)."""
 
     code = "llm"
+
+
+class QueueError(KioskError):
+    """A queue request cannot be served (unknown service, unreadable queue database)."""
+
+    code = "queue"
+
+
+class DeviceError(KioskError):
+    """A serial device cannot be opened or does not answer (printer, queue display)."""
+
+    code = "device"
+
+
+class AvatarError(KioskError):
+    """An avatar folder is malformed (avatar.toml, a missing image or model)."""
+
+    code = "avatar"
+
+
+class DisplayError(KioskError):
+    """No screen to draw on: no display, no Xvfb, or OpenGL 3.3 is not available."""
+
+    code = "display"
+
+
+class AudioError(KioskError):
+    """An audio file or device cannot be read, opened or played."""
+
+    code = "audio"
+
+
+class WakeWordError(KioskError):
+    """A wake phrase the recogniser cannot spot (a word outside its vocabulary)."""
+
+    code = "wake"

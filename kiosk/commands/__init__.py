@@ -20,6 +20,11 @@ Handler = Callable[[KioskConfig, argparse.Namespace], int]
 
 MODULES: tuple[str, ...] = (
     "kiosk.commands.answering",
+    "kiosk.commands.queue",
+    "kiosk.commands.devices",
     "kiosk.commands.presence",
+    "kiosk.commands.ops",
+    "kiosk.commands.screen",
+    "kiosk.commands.voice",
 )
 """Every module that registers subcommands, in `kiosk --help` order."""

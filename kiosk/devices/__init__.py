@@ -1,0 +1,1 @@
+"""Serial devices: the ESC/POS ticket printer, queue displays, and their simulators."""
