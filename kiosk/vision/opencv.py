@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from types import ModuleType
 
 _QT_VARIABLES = ("QT_QPA_PLATFORM_PLUGIN_PATH", "QT_QPA_FONTDIR")
-"""Set by opencv-contrib-python's `cv2/config-3.py` on import; PySide6 would then load the
-wrong platform plugins. mediapipe depends on that wheel, so it is the OpenCV we have."""
+"""Set by opencv-contrib-python's `cv2/config-3.py` on import, pointing at its own Qt 5 plugins
+and fonts (mediapipe depends on that wheel, so it is the OpenCV we have). PySide6 6.12 copes,
+but the screen must not depend on that, nor on which module was imported first."""
 
 
 @contextmanager

@@ -90,7 +90,7 @@ def _qt_plugin_path_after(code: str) -> str:
 
 @pytest.mark.slow
 def test_opencv_and_mediapipe_leave_qt_alone() -> None:
-    """opencv-contrib-python points Qt at its own plugins on import; that would break PySide6."""
+    """opencv-contrib-python points Qt at its own plugins on import; we put that back."""
     assert _qt_plugin_path_after("import cv2").endswith("plugins")  # the wheel does it
     assert _qt_plugin_path_after("from kiosk.vision.opencv import load_cv2; load_cv2()") == "None"
     assert _qt_plugin_path_after(
