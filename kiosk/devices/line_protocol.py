@@ -26,6 +26,27 @@ def fit(text: str, width: int) -> str:
     return "".join(out) + " " * (width - used)
 
 
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` cells, broken at spaces where possible (Chinese anywhere)."""
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split(" "):
+        size = sum(cells(char) for char in word)
+        if line and used + 1 + size <= width:
+            line, used = f"{line} {word}", used + 1 + size
+            continue
+        if line:
+            lines.append(line)
+        line, used = "", 0
+        for char in word:  # a word wider than the line is cut (Chinese has no spaces)
+            if used + cells(char) > width:
+                lines.append(line)
+                line, used = "", 0
+            line, used = line + char, used + cells(char)
+    lines.append(line)
+    return lines
+
+
 def checksum(kind: str, body: bytes) -> bytes:
     """The checksum as two ASCII hex digits, so it can never look like a framing byte."""
     if kind == "xor":

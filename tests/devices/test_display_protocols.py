@@ -10,7 +10,7 @@ import serial
 
 from kiosk.config import load_config
 from kiosk.devices.display import LineDisplay
-from kiosk.devices.line_protocol import LineCodec, LineReader, checksum, fit
+from kiosk.devices.line_protocol import LineCodec, LineReader, checksum, fit, wrap
 from kiosk.devices.modbus_display import registers_ticket, ticket_registers
 from kiosk.devices.profiles import DisplayProfile, PrinterProfile, load_profile
 from kiosk.errors import ConfigError
@@ -82,3 +82,11 @@ def test_devices_config_section(tmp_path: Path) -> None:
     path.write_text('[devices.printer]\nbaud = "fast"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"devices\.printer\.baud"):
         load_config(path)
+
+
+def test_wrap_counts_cells_and_breaks_at_spaces() -> None:
+    assert wrap("请留意叫号屏  Please watch the display", 20) == [
+        "请留意叫号屏  Please", "watch the display"  # 12 + 2 + 6 cells fit exactly
+    ]
+    assert wrap("滨江地铁人民广场站服务中心", 10) == ["滨江地铁人", "民广场站服", "务中心"]
+    assert wrap("", 8) == [""]
