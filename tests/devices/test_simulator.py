@@ -15,6 +15,7 @@ from ptybench import Bench, needs_socat
 
 from kiosk.cli import main
 from kiosk.config import REPO_ROOT, DevicesConfig, DisplayConfig, KioskConfig, PrinterConfig
+from kiosk.devices.sim.bench import simulated_config
 from kiosk.devices.sim.report import DeviceNote, DisplayShowed, TicketPrinted
 from kiosk.devices.wiring import QueueEvent, open_queue_devices
 from kiosk.events import DeviceStatus, TicketIssued
@@ -71,10 +72,9 @@ def test_simulator_notes_are_events(bench: Bench) -> None:
 
 
 def test_queue_devices_as_the_kiosk_runs_them(bench: Bench, tmp_path: Path) -> None:
-    config = KioskConfig(devices=DevicesConfig(
-        printer=PrinterConfig(port=bench.port("printer"), status_interval_s=0.2),
-        display=DisplayConfig(port=bench.port("display"), retry_s=0.2),
-    ))
+    config = simulated_config(KioskConfig(devices=DevicesConfig(
+        printer=PrinterConfig(status_interval_s=0.2), display=DisplayConfig(retry_s=0.2),
+    )), bench.devices)
     events: queue.Queue[QueueEvent] = queue.Queue()
     devices = open_queue_devices(config, load_pack(repo_pack("hotel")), tmp_path, events.put)
     devices.start()
