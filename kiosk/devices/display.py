@@ -139,8 +139,12 @@ class DisplayWorker:
                     pending = item  # a newer call replaces one the display never showed
                 except queue.Empty:
                     pass
-                if pending is not None and self._try(*pending):
-                    pending = None
+                try:
+                    if pending is not None and self._try(*pending):
+                        pending = None
+                except Exception:  # a bug must not silence the display for the rest of the day
+                    log.exception("display: unexpected failure; retrying")
+                    self._display.close()
         finally:
             self._display.close()
 
