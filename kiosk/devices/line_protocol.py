@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from kiosk.devices.profiles import DisplayProfile, hex_bytes
+from kiosk.errors import ConfigError
 
 
 def cells(char: str) -> int:
@@ -65,6 +66,18 @@ class LineCodec:
     """Builds and reads the frames of one display profile."""
 
     profile: DisplayProfile
+
+    def __post_init__(self) -> None:
+        """A template or framing mistake is found when the display is set up, not at a call."""
+        try:
+            self.profile.template.format(ticket="A001", counter=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ConfigError(
+                f"display profile {self.profile.name!r}: template "
+                f"{self.profile.template!r} cannot be filled in ({exc!r})",
+                hint="use only {ticket} and {counter} in it",
+            ) from exc
+        _ = self.start, self.end
 
     @property
     def start(self) -> bytes:

@@ -90,3 +90,11 @@ def test_wrap_counts_cells_and_breaks_at_spaces() -> None:
     ]
     assert wrap("滨江地铁人民广场站服务中心", 10) == ["滨江地铁人", "民广场站服", "务中心"]
     assert wrap("", 8) == [""]
+
+
+def test_a_bad_template_or_framing_is_a_config_error() -> None:
+    profile = load_profile(DisplayProfile, "led-line")
+    with pytest.raises(ConfigError, match="cannot be filled in"):
+        LineCodec(dataclasses.replace(profile, template="{ticket} → {window}"))
+    with pytest.raises(ConfigError, match="not hex bytes"):
+        LineCodec(dataclasses.replace(profile, end="CRLF"))
