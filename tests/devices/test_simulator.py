@@ -93,3 +93,15 @@ def test_queue_devices_as_the_kiosk_runs_them(bench: Bench, tmp_path: Path) -> N
     finally:
         devices.stop()
     assert [t.name for t in threading.enumerate() if t.name.startswith(("printer", "queue"))] == []
+
+
+def test_devices_status_asks_the_printer(bench: Bench, capsys: pytest.CaptureFixture[str]) -> None:
+    port = bench.port("printer")
+    assert main(["devices", "status", "--printer", port, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["detail"] == "ready"
+    bench.devices.set_cover(True)
+    assert main(["devices", "status", "--printer", port]) == 2
+    assert "cover open" in capsys.readouterr().out
+    bench.devices.unplug("printer")
+    assert main(["devices", "status", "--printer", port]) == 2
+    assert "unplugged" in capsys.readouterr().out
