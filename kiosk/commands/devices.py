@@ -1,5 +1,4 @@
-"""`kiosk devices simulate` (a virtual printer and display on pseudo-terminals) and
-`kiosk devices status` (the ticket printer's realtime status)."""
+"""`kiosk devices simulate|status`: virtual printer and display on ptys; the printer's status."""
 
 from __future__ import annotations
 
