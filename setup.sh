@@ -20,6 +20,10 @@ APT_PACKAGES=(
     libxcb-xkb1 libfontconfig1 libdbus-1-3 fonts-noto-cjk
     # devices: socat pseudo-terminal pairs for the simulated printer and queue display
     socat
+    # operations: headless Chromium renders the HTML report in its test; systemd-analyze,
+    # udevadm (udev), logrotate and shellcheck check the installer's units, rules, rotation
+    # config and scripts
+    chromium systemd udev logrotate shellcheck
 )
 
 missing=()

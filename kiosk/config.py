@@ -135,6 +135,140 @@ class DevicesConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PresenceConfig:
+    """Noticing a visitor: camera, face detector and approach tracker (see docs/vision.md).
+
+    Sizes are the face box height as a share of the frame height (about 0.18 at 1.2 m with a
+    common 60° webcam; it halves when the distance doubles). No frame is ever stored.
+    """
+
+    camera: int = 0
+    """Camera index: /dev/video<camera> on Linux."""
+    width: int = 640
+    """Capture width asked of the camera, pixels (the detector works at 192×192 anyway)."""
+    height: int = 480
+    """Capture height asked of the camera, pixels."""
+    fps: float = 15.0
+    """Frames per second asked of the camera (detection + tracking take ~3–8 ms a frame)."""
+    model: str = ""
+    """A BlazeFace .tflite file; empty: the full-range model packaged in kiosk/vision/models/."""
+    sha256: str = ""
+    """Expected sha256 of `model`, checked at load (the packaged model is always checked)."""
+    min_confidence: float = 0.5
+    """Detector score below which a face is ignored."""
+    near_size: float = 0.18
+    """Face size at or above which someone is at the kiosk (greeted once they hold still)."""
+    leave_size: float = 0.12
+    """Face size below which the visitor counts as gone (below near_size: no flicker)."""
+    dwell_s: float = 0.5
+    """How long the nearest face must hold still and near before the greeting."""
+    still_size: float = 0.12
+    """Largest change of face size within dwell_s, as a share of the size, that is "still"."""
+    still_move: float = 0.04
+    """Largest movement of the face centre within dwell_s, as a share of the frame, that is
+    "still" (someone crossing the hall moves far more)."""
+    max_gap_s: float = 0.4
+    """A face missed by the detector for up to this long is still the same face."""
+    absence_s: float = 3.0
+    """How long after the visitor's face is gone (or far) the kiosk says they left."""
+    reconnect_s: float = 2.0
+    """How often a missing or unplugged camera is tried again."""
+
+    def __post_init__(self) -> None:
+        for name in ("near_size", "leave_size", "still_size", "still_move", "min_confidence"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise ConfigError(
+                    f"[presence] {name} = {getattr(self, name)} is outside 0…1",
+                    hint=f"set [presence] {name} to a share between 0 and 1",
+                )
+        for name in ("fps", "dwell_s", "absence_s", "reconnect_s"):
+            if getattr(self, name) <= 0.0:
+                raise ConfigError(
+                    f"[presence] {name} = {getattr(self, name)} must be above 0",
+                    hint=f"set [presence] {name} to a positive number",
+                )
+        if self.leave_size > self.near_size:
+            raise ConfigError(
+                f"[presence] leave_size ({self.leave_size}) is above near_size ({self.near_size})",
+                hint="a visitor must shrink below leave_size to leave: make it the smaller one",
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class ModelsConfig:
+    """Where installed model bundles live (see kiosk/models/ and docs/operations.md).
+
+    Any path-valued key elsewhere that takes a model file (`[llm] model`, `[retrieval]
+    embedder`, a voice or ASR model path) may say `model:NAME` instead of a path: it then means
+    the main file (or folder) of the model NAME installed by `kiosk models install`.
+    """
+
+    models_dir: str = ""
+    """Where `kiosk models install` puts models; empty means `<data dir>/models`."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogConfig:
+    """The conversation log: text of every turn and presence counts, in SQLite (kiosk/convlog.py).
+
+    Never audio or images. The file is 0600 in a 0700 folder.
+    """
+
+    enabled: bool = True
+    """Record turns and presence; false keeps nothing."""
+    retention_days: int = 90
+    """Turns and presence counts older than this are deleted (at start and once a day); at
+    least 1."""
+    path: str = ""
+    """The SQLite file; empty means `<data dir>/log/conversations.db`."""
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceConfig:
+    """Listening and speaking: wake phrases, speech models, endpointing, the conductor's
+    timings (see docs/voice.md). Model paths are empty by default: the embedded engines
+    (pocketsphinx en-us, piper joe-us, espeak-ng Mandarin) are used."""
+
+    wake_en: str = "hello kiosk"
+    """English wake phrase; every word must be in the recogniser's vocabulary."""
+    wake_zh: str = "你好小安"
+    """Chinese wake phrase, used when a Chinese vosk model is provisioned (`vosk_zh`)."""
+    wake_threshold: float = 1e-20
+    """pocketsphinx keyphrase threshold: larger (1e-10) misses more, smaller (1e-30) false
+    wakes more. Tuned with bench/voice_latency.py."""
+    vosk_en: str = ""
+    """Folder of a provisioned English vosk model (e.g. vosk-model-small-en-us-0.15); empty:
+    pocketsphinx's packaged en-us model."""
+    vosk_zh: str = ""
+    """Folder of a provisioned Chinese vosk model (e.g. vosk-model-small-cn-0.22); empty: no
+    Chinese recognition."""
+    piper_en: str = ""
+    """A piper voice (.onnx, with its .onnx.json beside it) for English; empty: joe-us."""
+    piper_zh: str = ""
+    """A piper voice for Chinese (e.g. zh_CN-huayan-medium.onnx); empty: espeak-ng Mandarin."""
+    sample_rate: int = 16000
+    """Rate the recognisers run at; microphones and files are resampled to it."""
+    vad_aggressiveness: int = 2
+    """0 (lenient) … 3 (strict): how sure the voice activity detector must be."""
+    speech_start_s: float = 0.12
+    """Speech this long starts an utterance."""
+    silence_end_s: float = 0.5
+    """Silence this long ends an utterance."""
+    max_utterance_s: float = 15.0
+    """An utterance is cut here, so a monologue cannot hang a turn."""
+    echo_tail_s: float = 0.3
+    """After the kiosk stops speaking, the mic stays deaf this long (room echo)."""
+    engaged_window_s: float = 8.0
+    """After a greeting, a touch or an answer, speech is taken without the wake phrase this long."""
+    listen_timeout_s: float = 6.0
+    """After the wake phrase, how long to wait for the question to start."""
+    turn_timeout_s: float = 60.0
+    """A turn that has not finished speaking by then is given up."""
+    elder_speed: float = 0.8
+    """Speech rate in elder mode (1.0: normal)."""
+
+
+@dataclass(frozen=True, slots=True)
 class KioskConfig:
     """The whole configuration."""
 
@@ -148,6 +282,10 @@ class KioskConfig:
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     llm: LLMConfig = field(default_factory=LLMConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)
+    presence: PresenceConfig = field(default_factory=PresenceConfig)
+    models: ModelsConfig = field(default_factory=ModelsConfig)
+    log: LogConfig = field(default_factory=LogConfig)
+    voice: VoiceConfig = field(default_factory=VoiceConfig)
 
     def pack_path(self, override: str | None = None) -> Path:
         """The folder of the pack to use (`override`, e.g. from --pack, wins)."""
@@ -184,7 +322,9 @@ def load_config(path: Path | None = None) -> KioskConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: bad TOML: {exc}", hint="fix the TOML syntax there") from exc
     config: KioskConfig = _build(KioskConfig, data, "", path)
-    return config
+    from kiosk.models.registry import resolve_model_refs  # `model:NAME` values → paths
+
+    return resolve_model_refs(config)
 
 
 _KIND_NAMES = {

@@ -35,6 +35,12 @@ class ModelError(KioskError):
     code = "model"
 
 
+class CameraError(KioskError):
+    """The camera (or the video file / image folder standing in for it) gives no frames."""
+
+    code = "camera"
+
+
 class KnowledgeIndexError(KioskError):
     """The knowledge index cannot be built or opened."""
 
@@ -57,3 +63,27 @@ class DeviceError(KioskError):
     """A serial device cannot be opened or does not answer (printer, queue display)."""
 
     code = "device"
+
+
+class AvatarError(KioskError):
+    """An avatar folder is malformed (avatar.toml, a missing image or model)."""
+
+    code = "avatar"
+
+
+class DisplayError(KioskError):
+    """No screen to draw on: no display, no Xvfb, or OpenGL 3.3 is not available."""
+
+    code = "display"
+
+
+class AudioError(KioskError):
+    """An audio file or device cannot be read, opened or played."""
+
+    code = "audio"
+
+
+class WakeWordError(KioskError):
+    """A wake phrase the recogniser cannot spot (a word outside its vocabulary)."""
+
+    code = "wake"

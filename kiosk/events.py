@@ -217,6 +217,41 @@ class SpeakingStopped:
     interrupted: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Heard:
+    """What the microphone heard, for captions and logs: the wake phrase, a partial transcript,
+    or the final transcript of a question (only while the kiosk is listening)."""
+
+    t: float
+    text: str
+    kind: Literal["wake", "partial", "final"]
+    lang: Lang
+
+
+@dataclass(frozen=True, slots=True)
+class TurnTimings:
+    """Where the time of one spoken turn went (bench/voice_latency.py reads these).
+
+    `speech_end_t` and `heard_t` are on the microphone's clock (the process's monotonic clock
+    for a real or real-time source; simulated time for a file fed as fast as possible); the
+    `*_wall` fields are always `time.monotonic()`.
+    """
+
+    t: float
+    turn: int
+    question: str
+    speech_end_t: float | None
+    """When the visitor stopped speaking (None for a tapped question)."""
+    heard_t: float | None
+    """When the endpointer closed the utterance (silence waited for)."""
+    received_wall: float
+    """When the core had the final transcript (the recogniser finished)."""
+    answer_wall: float
+    """When the answer's first sentence was ready."""
+    audio_wall: float | None
+    """When its first audio was handed to the speaker (None: nothing was spoken)."""
+
+
 # ---- queue and devices ----------------------------------------------------------------------
 
 
@@ -271,6 +306,8 @@ OutputEvent = (
     | AnswerReady
     | SpeakingStarted
     | SpeakingStopped
+    | Heard
+    | TurnTimings
     | TicketIssued
     | StaffCalled
     | DeviceStatus

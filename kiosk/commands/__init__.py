@@ -22,5 +22,9 @@ MODULES: tuple[str, ...] = (
     "kiosk.commands.answering",
     "kiosk.commands.queue",
     "kiosk.commands.devices",
+    "kiosk.commands.presence",
+    "kiosk.commands.ops",
+    "kiosk.commands.screen",
+    "kiosk.commands.voice",
 )
 """Every module that registers subcommands, in `kiosk --help` order."""

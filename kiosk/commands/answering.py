@@ -87,15 +87,22 @@ def _ask(config: KioskConfig, args: argparse.Namespace) -> int:
     knowledge = open_knowledge(config, args.pack, args.data_dir)
     engine = build_engine(config, knowledge)
     session = Session()
+    from kiosk.convlog import open_log_or_none
+
+    log = open_log_or_none(config, args.data_dir)
     if args.jsonl:
         for line in sys.stdin:
             if line.strip():
                 answer = _answer(engine, line.strip(), session, knowledge, stream_to=None)
+                if log is not None:
+                    log.record_answer("cli", answer)
                 print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         return 0
     answer = _answer(
         engine, args.question, session, knowledge, stream_to=None if args.json else sys.stdout
     )
+    if log is not None:
+        log.record_answer("cli", answer)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:

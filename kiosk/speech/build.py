@@ -1,0 +1,77 @@
+"""Wiring the voice from config: which recognisers, wake spotters and voices to use."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from kiosk.config import VoiceConfig
+from kiosk.lang import Lang
+from kiosk.speech.recognizers import (
+    PocketsphinxRecognizer,
+    PocketsphinxWake,
+    Recognizer,
+    VoskRecognizer,
+    VoskWake,
+    WakeSpotter,
+    load_vosk,
+)
+from kiosk.speech.tts import EspeakMandarin, PiperSynthesizer, Synthesizer, joe_voice
+
+_LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Ears:
+    """Everything the listener needs: wake spotters and a recogniser per language."""
+
+    spotters: tuple[WakeSpotter, ...]
+    recognizers: dict[Lang, Recognizer]
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        """The wake phrases, as spotted."""
+        return tuple(spotter.phrase for spotter in self.spotters)
+
+
+def make_ears(config: VoiceConfig) -> Ears:
+    """vosk where a model is provisioned, pocketsphinx en-us for English otherwise.
+
+    Raises `WakeWordError` when a wake phrase has a word the model cannot recognise, and
+    `ModelError` when a configured model folder is missing or broken.
+    """
+    rate = config.sample_rate
+    spotters: list[WakeSpotter] = []
+    recognizers: dict[Lang, Recognizer] = {}
+    if config.vosk_zh:
+        model = load_vosk(config.vosk_zh)
+        spotters.append(VoskWake(model, config.wake_zh, "zh", rate))
+        recognizers["zh"] = VoskRecognizer(model, "zh", rate)
+    elif config.wake_zh:
+        _LOG.info("no Chinese vosk model (voice.vosk_zh): the Chinese wake phrase is off")
+    if config.vosk_en:
+        model = load_vosk(config.vosk_en)
+        spotters.append(VoskWake(model, config.wake_en, "en", rate))
+        recognizers["en"] = VoskRecognizer(model, "en", rate)
+    else:
+        spotters.append(PocketsphinxWake(config.wake_en, rate, config.wake_threshold))
+        recognizers["en"] = PocketsphinxRecognizer(rate)
+    return Ears(tuple(spotters), recognizers)
+
+
+def make_voices(
+    config: VoiceConfig, langs: tuple[Lang, ...] = ("en", "zh")
+) -> dict[Lang, Synthesizer]:
+    """A voice per language: piper when given, joe-us for English, espeak-ng for Chinese."""
+    voices: dict[Lang, Synthesizer] = {}
+    for lang in langs:
+        path = config.piper_zh if lang == "zh" else config.piper_en
+        if path:
+            from pathlib import Path
+
+            voices[lang] = PiperSynthesizer(Path(path).expanduser())
+        elif lang == "en":
+            voices[lang] = joe_voice()
+        else:
+            voices[lang] = EspeakMandarin()
+    return voices

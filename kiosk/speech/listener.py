@@ -1,0 +1,141 @@
+"""The listening stage: microphone frames → VAD → endpointer → wake spotters and recogniser.
+
+It runs on the thread that reads the microphone (one thread owns all its engines) and posts
+`WakeHeard`, `SpeechStarted`, `PartialTranscript` and `FinalTranscript` to the core. The core
+changes its job with `set_mode` / `set_lang` from any thread; the change is picked up at the
+next frame. In `wake` mode nothing is transcribed: that is the half-duplex gate that keeps the
+kiosk from answering its own voice.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+from collections import deque
+from collections.abc import Callable, Sequence
+
+from kiosk.conductor import MicMode
+from kiosk.config import VoiceConfig
+from kiosk.events import (
+    FinalTranscript,
+    InputEvent,
+    PartialTranscript,
+    SpeechStarted,
+    WakeHeard,
+)
+from kiosk.lang import Lang
+from kiosk.speech.audio import Frame, to_int16
+from kiosk.speech.endpoint import Endpointer
+from kiosk.speech.recognizers import Recognizer, WakeSpotter
+
+FRAME_S = 0.03
+"""Length of one microphone frame: what the VAD takes."""
+PREROLL_S = 0.3
+"""Audio kept from before the speech start fired, so the first syllable is not lost."""
+
+
+class Listener:
+    """Turns microphone frames into listening events."""
+
+    def __init__(
+        self,
+        config: VoiceConfig,
+        spotters: Sequence[WakeSpotter],
+        recognizers: dict[Lang, Recognizer],
+        post: Callable[[InputEvent], None],
+    ) -> None:
+        from pocketsphinx import Vad
+
+        self.rate = config.sample_rate
+        self.frame_samples = int(self.rate * FRAME_S)
+        self._vad = Vad(config.vad_aggressiveness, self.rate, FRAME_S)
+        self._endpointer = Endpointer(
+            config.speech_start_s, config.silence_end_s, config.max_utterance_s
+        )
+        self._spotters = list(spotters)
+        for spotter in self._spotters:
+            spotter.reset()  # nothing heard before this listener counts
+        self._recognizers = recognizers
+        self._post = post
+        self._controls: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+        self._mode: MicMode = "wake"
+        self._lang: Lang = next(iter(recognizers), "en")
+        self._preroll: deque[bytes] = deque(maxlen=max(1, int(PREROLL_S / FRAME_S)))
+        self._recognizer: Recognizer | None = None  # set while an utterance is transcribed
+        self._wake_words = [re.escape(s.phrase) for s in self._spotters]
+
+    @property
+    def languages(self) -> tuple[Lang, ...]:
+        """The languages it can transcribe."""
+        return tuple(self._recognizers)
+
+    def set_mode(self, mode: MicMode) -> None:
+        """Spot the wake phrase only, or also transcribe the next utterance (any thread)."""
+        self._controls.put(("mode", mode))
+
+    def set_lang(self, lang: Lang) -> None:
+        """Transcribe `lang` from the next utterance on, when there is a recogniser for it."""
+        self._controls.put(("lang", lang))
+
+    def process(self, frame: Frame) -> None:
+        """Take one frame of `frame_samples` samples."""
+        self._apply_controls()
+        pcm = to_int16(frame.samples)
+        for spotter in self._spotters:
+            if spotter.feed(pcm):
+                self._abort()  # the phrase is not part of the question that follows
+                self._post(WakeHeard(frame.t_end, spotter.phrase, spotter.lang))
+        if self._mode != "ask":
+            return
+        self._preroll.append(pcm)
+        boundary = self._endpointer.process(FRAME_S, self._vad.is_speech(pcm))
+        if self._recognizer is not None:
+            partial = self._recognizer.feed(pcm)
+            if partial:
+                self._post(PartialTranscript(frame.t_end, self._strip_wake(partial)))
+        if boundary is None:
+            return
+        if boundary.kind == "start":
+            self._start(frame.t_end - boundary.ago)
+        elif self._recognizer is not None:
+            text = self._strip_wake(self._recognizer.finish())
+            lang = self._recognizer.lang
+            self._recognizer = None
+            self._post(FinalTranscript(frame.t_end, text, lang, frame.t_end - boundary.ago))
+
+    def _start(self, t: float) -> None:
+        self._recognizer = self._recognizers.get(self._lang) or next(
+            iter(self._recognizers.values()), None
+        )
+        self._post(SpeechStarted(t))
+        if self._recognizer is None:
+            return
+        self._recognizer.begin()
+        for pcm in self._preroll:
+            self._recognizer.feed(pcm)
+        self._preroll.clear()
+
+    def _apply_controls(self) -> None:
+        while True:
+            try:
+                kind, value = self._controls.get_nowait()
+            except queue.Empty:
+                return
+            if kind == "lang" and value in self._recognizers:
+                self._lang = "zh" if value == "zh" else "en"
+            elif kind == "mode" and value != self._mode:
+                self._mode = "ask" if value == "ask" else "wake"
+                self._abort()
+
+    def _abort(self) -> None:
+        """Drop the utterance in progress and the audio before it."""
+        if self._recognizer is not None:
+            self._recognizer.finish()
+            self._recognizer = None
+        self._endpointer.reset()
+        self._preroll.clear()
+
+    def _strip_wake(self, text: str) -> str:
+        for phrase in self._wake_words:
+            text = re.sub(rf"^\s*{phrase}\b[\s,.!?]*", "", text, flags=re.IGNORECASE)
+        return text.strip()

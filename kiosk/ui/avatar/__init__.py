@@ -1,0 +1,1 @@
+"""The talking avatar: avatar folders, animation, and the OpenGL renderers."""

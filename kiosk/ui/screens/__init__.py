@@ -1,0 +1,1 @@
+"""The kiosk's screens: attract, conversation, services and ticket, staff, browse."""

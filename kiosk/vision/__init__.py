@@ -1,0 +1,1 @@
+"""Presence: frame sources, face detection and approach tracking (DESIGN.md §5, §9)."""
