@@ -105,3 +105,25 @@ def test_devices_status_asks_the_printer(bench: Bench, capsys: pytest.CaptureFix
     bench.devices.unplug("printer")
     assert main(["devices", "status", "--printer", port]) == 2
     assert "unplugged" in capsys.readouterr().out
+
+
+def test_the_cores_ticket_desk_prints_on_the_queue(bench: Bench, tmp_path: Path) -> None:
+    from kiosk.core import Ticket
+    from kiosk.devices.core_desk import core_desk
+    from kiosk.errors import QueueError
+
+    config = simulated_config(KioskConfig(), bench.devices)
+    events: list[QueueEvent] = []
+    devices = open_queue_devices(config, load_pack(repo_pack("bank")), tmp_path, events.append,
+                                 issued_events=False)
+    desk = core_desk(devices)
+    devices.start()
+    try:
+        issued = [desk.issue("B"), desk.issue("b")]
+        assert issued == [Ticket("B001", "B", 0), Ticket("B002", "B", 1)]
+        assert [bench.next(TicketPrinted).qr[0][-4:] for _ in range(2)] == ["B001", "B002"]
+        with pytest.raises(QueueError):
+            desk.issue("Q")
+    finally:
+        devices.stop()
+    assert not any(isinstance(event, TicketIssued) for event in events)  # the conductor's job
