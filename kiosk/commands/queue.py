@@ -16,7 +16,7 @@ from kiosk.commands import Commands
 from kiosk.config import KioskConfig
 
 if TYPE_CHECKING:
-    from kiosk.knowledge.pack import Pack
+    from kiosk.devices.display import QueueDisplay
     from kiosk.queue.desk import TicketDesk
 
 
@@ -111,12 +111,20 @@ def _drain(config: KioskConfig, desk: TicketDesk, port: str) -> int:
     return printed
 
 
-def _show(config: KioskConfig, port: str, pack: Pack, ticket: str, counter: int) -> None:
-    from kiosk.devices.display import show_once
+def _display(config: KioskConfig, args: argparse.Namespace) -> QueueDisplay | None:
+    """The display to show calls on, set up (profile checked) before anything is called."""
+    from kiosk.devices.display import open_display
 
-    problem = show_once(port, config.devices.display, pack, ticket, counter)
+    port = args.display or config.devices.display.port
+    return open_display(port, config.devices.display) if port else None
+
+
+def _show(display: QueueDisplay | None, ticket: str, counter: int) -> None:
+    from kiosk.devices.display import show_on
+
+    problem = show_on(display, ticket, counter) if display is not None else ""
     if problem:
-        print(f"display {port}: {problem}", file=sys.stderr)
+        print(f"display: {problem}", file=sys.stderr)
 
 
 def _check_counter(config: KioskConfig, counter: int) -> None:
@@ -133,6 +141,7 @@ def _check_counter(config: KioskConfig, counter: int) -> None:
 def _call(config: KioskConfig, args: argparse.Namespace) -> int:
     _check_counter(config, args.counter)
     desk = _desk(config, args)
+    display = _display(config, args)
     services = (desk.service(args.service).code,) if args.service else ()
     call = desk.store.call_next(args.counter, services)
     label = call.ticket.label if call else None
@@ -141,15 +150,15 @@ def _call(config: KioskConfig, args: argparse.Namespace) -> int:
         {"ticket": label, "counter": args.counter},
         f"{label} → counter {args.counter}" if label else "nobody is waiting",
     )
-    display = args.display or config.devices.display.port
-    if call is not None and display:
-        _show(config, display, desk.pack, call.ticket.label, args.counter)
+    if call is not None:
+        _show(display, call.ticket.label, args.counter)
     return 0 if call else 1
 
 
 def _recall(config: KioskConfig, args: argparse.Namespace) -> int:
     _check_counter(config, args.counter)
     desk = _desk(config, args)
+    display = _display(config, args)
     call = desk.store.recall(args.counter)
     label = call.ticket.label if call else None
     _emit(
@@ -157,9 +166,8 @@ def _recall(config: KioskConfig, args: argparse.Namespace) -> int:
         {"ticket": label, "counter": args.counter},
         f"{label} → counter {args.counter} (again)" if label else "this counter called nobody",
     )
-    display = args.display or config.devices.display.port
-    if call is not None and display:
-        _show(config, display, desk.pack, call.ticket.label, args.counter)
+    if call is not None:
+        _show(display, call.ticket.label, args.counter)
     return 0 if call else 1
 
 

@@ -2,7 +2,7 @@
 
 Both sit behind `QueueDisplay`; `DisplayWorker` is the one thread that owns the display's port
 in a running kiosk (it shows the latest call, reopening the port when the display comes back);
-`show_once` is the one-shot path of `kiosk queue call`.
+`show_once`/`show_on` are the one-shot path of `kiosk queue call`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from kiosk.devices.modbus_display import ModbusDisplay
 from kiosk.devices.profiles import DisplayProfile, load_profile
 from kiosk.errors import DeviceError
 from kiosk.events import DeviceStatus
-from kiosk.knowledge.pack import Pack
 
 log = logging.getLogger(__name__)
 
@@ -77,17 +76,20 @@ def open_display(port: str, config: DisplayConfig) -> QueueDisplay:
     return LineDisplay(port, profile, config.baud)
 
 
-def show_once(port: str, config: DisplayConfig, pack: Pack, ticket: str, counter: int) -> str:
-    """Show one call; returns what went wrong in words, or "" when it was shown."""
-    del pack  # the sign's text comes from its profile's template
-    display = open_display(port, config)
+def show_once(port: str, config: DisplayConfig, ticket: str, counter: int) -> str:
+    """Show one call on the display at `port`; what went wrong in words, or ""."""
+    return show_on(open_display(port, config), ticket, counter)
+
+
+def show_on(display: QueueDisplay, ticket: str, counter: int) -> str:
+    """Show one call and close the port; what went wrong in words, or "" when it was shown."""
     try:
         display.show(ticket, counter)
         return ""
     except DeviceError as error:
         return error.message
     except PORT_ERRORS as error:
-        log.info("display %s: %s", port, error)
+        log.info("display: %s", error)
         return "connection lost (unplugged?)"
     finally:
         display.close()
@@ -139,8 +141,12 @@ class DisplayWorker:
                     pending = item  # a newer call replaces one the display never showed
                 except queue.Empty:
                     pass
-                if pending is not None and self._try(*pending):
-                    pending = None
+                try:
+                    if pending is not None and self._try(*pending):
+                        pending = None
+                except Exception:  # a bug must not silence the display for the rest of the day
+                    log.exception("display: unexpected failure; retrying")
+                    self._display.close()
         finally:
             self._display.close()
 

@@ -84,6 +84,11 @@ class Cut:
 
 
 @dataclass(frozen=True, slots=True)
+class Init:
+    """ESC @: the printer was reset, as at the start of each job."""
+
+
+@dataclass(frozen=True, slots=True)
 class StatusRequest:
     """DLE EOT n: the host asks for a realtime status byte."""
 
@@ -97,7 +102,7 @@ class Unknown:
     command: bytes
 
 
-Element = TextLine | QrCode | RasterImage | Cut | StatusRequest | Unknown
+Element = TextLine | QrCode | RasterImage | Cut | Init | StatusRequest | Unknown
 
 
 @dataclass
@@ -193,6 +198,7 @@ class EscPosDecoder:
             if name == "ESC d":
                 out.extend(TextLine("") for _ in range(max(args[0] - 1, 0)))
         elif name == "ESC @":
+            out.append(Init())
             self._style = _Style()
             self._chinese = False
             self._set_encoding("cp437")
@@ -269,7 +275,8 @@ class Page:
 
 
 class PageCollector:
-    """Groups decoded elements into pages at each cut."""
+    """Groups decoded elements into pages at each cut, or at the reset that starts the next
+    job (printers without a cutter)."""
 
     def __init__(self) -> None:
         self._elements: list[TextLine | QrCode | RasterImage] = []
@@ -278,14 +285,29 @@ class PageCollector:
         """Pages completed by `elements`."""
         pages = []
         for element in elements:
-            if isinstance(element, Cut):
+            if isinstance(element, Cut) or (isinstance(element, Init) and self.pending):
                 pages.append(Page(tuple(self._elements)))
                 self._elements = []
             elif isinstance(element, TextLine | QrCode | RasterImage):
                 self._elements.append(element)
         return pages
 
+    @property
+    def pending(self) -> bool:
+        """Something was printed since the last page ended."""
+        return any(not isinstance(e, TextLine) or e.text for e in self._elements)
+
+    def flush(self) -> Page | None:
+        """End the current page now (the job is over: nothing more came)."""
+        if not self.pending:
+            return None
+        page, self._elements = Page(tuple(self._elements)), []
+        return page
+
 
 def decode_pages(data: bytes) -> list[Page]:
-    """Every complete page in a byte string."""
-    return PageCollector().add(EscPosDecoder().feed(data))
+    """Every page in a byte string (the last one may end without a cut)."""
+    collector = PageCollector()
+    pages = collector.add(EscPosDecoder().feed(data))
+    last = collector.flush()
+    return [*pages, last] if last else pages

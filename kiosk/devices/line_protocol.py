@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from kiosk.devices.profiles import DisplayProfile, hex_bytes
+from kiosk.errors import ConfigError
 
 
 def cells(char: str) -> int:
@@ -26,6 +27,27 @@ def fit(text: str, width: int) -> str:
     return "".join(out) + " " * (width - used)
 
 
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` cells, broken at spaces where possible (Chinese anywhere)."""
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split(" "):
+        size = sum(cells(char) for char in word)
+        if line and used + 1 + size <= width:
+            line, used = f"{line} {word}", used + 1 + size
+            continue
+        if line:
+            lines.append(line)
+        line, used = "", 0
+        for char in word:  # a word wider than the line is cut (Chinese has no spaces)
+            if used + cells(char) > width:
+                lines.append(line)
+                line, used = "", 0
+            line, used = line + char, used + cells(char)
+    lines.append(line)
+    return lines
+
+
 def checksum(kind: str, body: bytes) -> bytes:
     """The checksum as two ASCII hex digits, so it can never look like a framing byte."""
     if kind == "xor":
@@ -44,6 +66,18 @@ class LineCodec:
     """Builds and reads the frames of one display profile."""
 
     profile: DisplayProfile
+
+    def __post_init__(self) -> None:
+        """A template or framing mistake is found when the display is set up, not at a call."""
+        try:
+            self.profile.template.format(ticket="A001", counter=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ConfigError(
+                f"display profile {self.profile.name!r}: template "
+                f"{self.profile.template!r} cannot be filled in ({exc!r})",
+                hint="use only {ticket} and {counter} in it",
+            ) from exc
+        _ = self.start, self.end
 
     @property
     def start(self) -> bytes:

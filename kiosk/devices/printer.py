@@ -111,7 +111,11 @@ class TicketPrinter:
     def _run(self) -> None:
         try:
             while not self._stopping.is_set():
-                self.run_once()
+                try:
+                    self.run_once()
+                except Exception:  # a bug must not end printing for the rest of the day
+                    log.exception("printer %s: unexpected failure; retrying", self.port_name)
+                    self._close()
                 self._wake.wait(self._poll_s)
                 self._wake.clear()
         finally:

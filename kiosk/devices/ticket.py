@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 import time
 from dataclasses import dataclass
 
 from escpos.printer import Dummy
 
 from kiosk.config import PrinterConfig
-from kiosk.devices.line_protocol import cells
+from kiosk.devices.line_protocol import cells, wrap
 from kiosk.devices.profiles import PrinterProfile, load_profile
 from kiosk.errors import ConfigError
 from kiosk.knowledge.pack import Bilingual, Pack
@@ -93,7 +92,7 @@ class TicketLayout:
     def _line(self, printer: Dummy, text: str) -> None:
         """Normal-size text wrapped to the paper; non-ASCII goes out as GB18030 in the
         printer's double-byte mode."""
-        for part in textwrap.wrap(text, self.profile.columns) or [""]:
+        for part in wrap(text, self.profile.columns):
             if not part.isascii() and self.profile.chinese_mode:
                 printer._raw(CHINESE_ON + part.encode("gb18030", errors="replace") + CHINESE_OFF)
                 printer._raw(b"\n")

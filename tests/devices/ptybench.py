@@ -23,10 +23,11 @@ needs_socat = pytest.mark.skipif(shutil.which("socat") is None, reason="needs so
 class Bench:
     """A DeviceBench whose events land in a queue the test waits on."""
 
-    def __init__(self, folder: Path, display: str = "led-line") -> None:
+    def __init__(self, folder: Path, display: str = "led-line",
+                 printer: str = "escpos-80mm") -> None:
         self.events: queue.Queue[SimEvent] = queue.Queue()
         self.devices = DeviceBench(
-            folder, self.events.put, printer=load_profile(PrinterProfile, "escpos-80mm"),
+            folder, self.events.put, printer=load_profile(PrinterProfile, printer),
             display=load_profile(DisplayProfile, display),
         )
 

@@ -10,7 +10,7 @@ import serial
 
 from kiosk.config import load_config
 from kiosk.devices.display import LineDisplay
-from kiosk.devices.line_protocol import LineCodec, LineReader, checksum, fit
+from kiosk.devices.line_protocol import LineCodec, LineReader, checksum, fit, wrap
 from kiosk.devices.modbus_display import registers_ticket, ticket_registers
 from kiosk.devices.profiles import DisplayProfile, PrinterProfile, load_profile
 from kiosk.errors import ConfigError
@@ -82,3 +82,19 @@ def test_devices_config_section(tmp_path: Path) -> None:
     path.write_text('[devices.printer]\nbaud = "fast"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"devices\.printer\.baud"):
         load_config(path)
+
+
+def test_wrap_counts_cells_and_breaks_at_spaces() -> None:
+    assert wrap("请留意叫号屏  Please watch the display", 20) == [
+        "请留意叫号屏  Please", "watch the display"  # 12 + 2 + 6 cells fit exactly
+    ]
+    assert wrap("滨江地铁人民广场站服务中心", 10) == ["滨江地铁人", "民广场站服", "务中心"]
+    assert wrap("", 8) == [""]
+
+
+def test_a_bad_template_or_framing_is_a_config_error() -> None:
+    profile = load_profile(DisplayProfile, "led-line")
+    with pytest.raises(ConfigError, match="cannot be filled in"):
+        LineCodec(dataclasses.replace(profile, template="{ticket} → {window}"))
+    with pytest.raises(ConfigError, match="not hex bytes"):
+        LineCodec(dataclasses.replace(profile, end="CRLF"))

@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-from packdata import repo_pack
 from ptybench import Bench, needs_socat
 
 from kiosk.cli import main
@@ -15,7 +14,6 @@ from kiosk.config import DisplayConfig
 from kiosk.devices.display import DisplayWorker, open_display, show_once
 from kiosk.devices.sim.report import DisplayShowed
 from kiosk.events import DeviceStatus
-from kiosk.knowledge.loader import load_pack
 
 pytestmark = needs_socat
 
@@ -36,8 +34,7 @@ def test_framed_and_modbus_displays(tmp_path: Path, profile: str) -> None:
     bench = Bench(tmp_path / "sim", display=profile)
     config = DisplayConfig(profile=profile)
     with bench.devices:
-        assert show_once(bench.port("display"), config, load_pack(repo_pack("bank")),
-                         "C007", 12) == ""
+        assert show_once(bench.port("display"), config, "C007", 12) == ""
         shown = bench.next(DisplayShowed).text
     assert shown == ("请C007号到12号窗口" if profile == "led-line-stx" else "C007 → 12")
 
@@ -57,3 +54,19 @@ def test_display_worker_shows_the_latest_call_after_replug(bench: Bench) -> None
     finally:
         worker.stop()
     assert statuses[0].status == "fail" and statuses[-1].status == "ok"
+
+
+def test_a_bad_display_profile_stops_the_call_before_it_is_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "sign.toml"
+    bad.write_text('template = "{ticket} to {window}"\n', encoding="utf-8")
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[devices.display]\nprofile = "{bad}"\n', encoding="utf-8")
+    where = ["--pack", "bank", "--data-dir", str(tmp_path)]
+    assert main(["queue", "take", "A", *where]) == 0
+    assert main(["--config", str(config), "queue", "call", "--counter", "1", *where,
+                 "--display", "loop://"]) == 2
+    assert "cannot be filled in" in capsys.readouterr().err
+    assert main(["queue", "call", "--counter", "1", *where, "--json"]) == 0
+    assert '"A001"' in capsys.readouterr().out  # still waiting: nothing was called

@@ -18,6 +18,7 @@ from ptybench import Bench, needs_socat
 from kiosk.cli import main
 from kiosk.config import REPO_ROOT
 from kiosk.devices.escpos_decode import decode_pages
+from kiosk.devices.line_protocol import cells
 from kiosk.devices.printer import TicketPrinter
 from kiosk.devices.profiles import PrinterProfile, load_profile
 from kiosk.devices.sim.pty import PtyPair
@@ -157,3 +158,23 @@ def test_raw_bytes_at_the_far_end(tmp_path: Path, desk: TicketDesk) -> None:
     assert "C002" in second.lines and "对公业务" in second.lines
     assert second.qr_payloads == [f"bank/{desk.store.today()}/C002"]
     assert "C001" in first.lines
+
+
+def test_printer_without_cutter_ends_tickets_by_reset_and_silence(
+    tmp_path: Path, desk: TicketDesk
+) -> None:
+    bench = Bench(tmp_path / "sim", printer="escpos-58mm")
+    profile = load_profile(PrinterProfile, "escpos-58mm")
+    layout = dataclasses.replace(desk._render, profile=profile)
+    desk = TicketDesk(desk.pack, desk.store, render=layout)
+    with bench.devices:
+        printer = TicketPrinter(bench.port("printer"), profile, desk.store)
+        try:
+            desk.take("A")
+            desk.take("A")
+            assert printer.run_once()[0] == 2
+            printed = [bench.next(TicketPrinted) for _ in range(2)]
+        finally:
+            printer.close()
+    assert [p.qr[0].rsplit("/", 1)[1] for p in printed] == ["A001", "A002"]
+    assert all(sum(map(cells, line)) <= 32 for line in printed[0].text.splitlines())

@@ -15,6 +15,7 @@ from ptybench import Bench, needs_socat
 
 from kiosk.cli import main
 from kiosk.config import REPO_ROOT, DevicesConfig, DisplayConfig, KioskConfig, PrinterConfig
+from kiosk.devices.sim.bench import simulated_config
 from kiosk.devices.sim.report import DeviceNote, DisplayShowed, TicketPrinted
 from kiosk.devices.wiring import QueueEvent, open_queue_devices
 from kiosk.events import DeviceStatus, TicketIssued
@@ -71,10 +72,9 @@ def test_simulator_notes_are_events(bench: Bench) -> None:
 
 
 def test_queue_devices_as_the_kiosk_runs_them(bench: Bench, tmp_path: Path) -> None:
-    config = KioskConfig(devices=DevicesConfig(
-        printer=PrinterConfig(port=bench.port("printer"), status_interval_s=0.2),
-        display=DisplayConfig(port=bench.port("display"), retry_s=0.2),
-    ))
+    config = simulated_config(KioskConfig(devices=DevicesConfig(
+        printer=PrinterConfig(status_interval_s=0.2), display=DisplayConfig(retry_s=0.2),
+    )), bench.devices)
     events: queue.Queue[QueueEvent] = queue.Queue()
     devices = open_queue_devices(config, load_pack(repo_pack("hotel")), tmp_path, events.put)
     devices.start()
@@ -93,3 +93,37 @@ def test_queue_devices_as_the_kiosk_runs_them(bench: Bench, tmp_path: Path) -> N
     finally:
         devices.stop()
     assert [t.name for t in threading.enumerate() if t.name.startswith(("printer", "queue"))] == []
+
+
+def test_devices_status_asks_the_printer(bench: Bench, capsys: pytest.CaptureFixture[str]) -> None:
+    port = bench.port("printer")
+    assert main(["devices", "status", "--printer", port, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["detail"] == "ready"
+    bench.devices.set_cover(True)
+    assert main(["devices", "status", "--printer", port]) == 2
+    assert "cover open" in capsys.readouterr().out
+    bench.devices.unplug("printer")
+    assert main(["devices", "status", "--printer", port]) == 2
+    assert "unplugged" in capsys.readouterr().out
+
+
+def test_the_cores_ticket_desk_prints_on_the_queue(bench: Bench, tmp_path: Path) -> None:
+    from kiosk.core import Ticket
+    from kiosk.devices.core_desk import core_desk
+    from kiosk.errors import QueueError
+
+    config = simulated_config(KioskConfig(), bench.devices)
+    events: list[QueueEvent] = []
+    devices = open_queue_devices(config, load_pack(repo_pack("bank")), tmp_path, events.append,
+                                 issued_events=False)
+    desk = core_desk(devices)
+    devices.start()
+    try:
+        issued = [desk.issue("B"), desk.issue("b")]
+        assert issued == [Ticket("B001", "B", 0), Ticket("B002", "B", 1)]
+        assert [bench.next(TicketPrinted).qr[0][-4:] for _ in range(2)] == ["B001", "B002"]
+        with pytest.raises(QueueError):
+            desk.issue("Q")
+    finally:
+        devices.stop()
+    assert not any(isinstance(event, TicketIssued) for event in events)  # the conductor's job

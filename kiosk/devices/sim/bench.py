@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
+from kiosk.config import KioskConfig
 from kiosk.devices.profiles import DisplayProfile, PrinterProfile
 from kiosk.devices.sim.display import VirtualLineDisplay, VirtualModbusDisplay
 from kiosk.devices.sim.printer import VirtualPrinter
@@ -118,3 +120,14 @@ class DeviceBench:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+
+def simulated_config(config: KioskConfig, bench: DeviceBench) -> KioskConfig:
+    """`config` with its printer and display ports pointing at the bench's pseudo-terminals
+    (what `kiosk run --simulate` hands to `open_queue_devices`)."""
+    devices = config.devices
+    return dataclasses.replace(config, devices=dataclasses.replace(
+        devices,
+        printer=dataclasses.replace(devices.printer, port=str(bench.port("printer"))),
+        display=dataclasses.replace(devices.display, port=str(bench.port("display"))),
+    ))

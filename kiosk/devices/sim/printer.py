@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
@@ -28,6 +29,9 @@ from kiosk.devices.sim import preview
 from kiosk.devices.sim.report import DeviceNote, SimEvent, TicketPrinted
 
 Paper = Literal["ok", "low", "out"]
+
+IDLE_END_S = 0.3
+"""Silence after which a job without a cut (58 mm printers) counts as finished."""
 
 
 class VirtualPrinter:
@@ -90,11 +94,15 @@ class VirtualPrinter:
         port = self._port
         assert port is not None
         decoder, pages = EscPosDecoder(), PageCollector()
+        quiet_since = time.monotonic()
         try:
             while not self._stopping.is_set():
                 data = port.read(max(port.in_waiting, 1))  # whatever is there, at once
                 if not data:
+                    if time.monotonic() - quiet_since > IDLE_END_S and (page := pages.flush()):
+                        self._print(page)  # no cutter: the job ended when the bytes stopped
                     continue
+                quiet_since = time.monotonic()
                 for element in decoder.feed(data):  # in stream order: a status asked after
                     if isinstance(element, StatusRequest):  # a cut sees that ticket printed
                         port.write(bytes([self.status_byte(element.n)]))
