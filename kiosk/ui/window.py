@@ -274,8 +274,10 @@ class KioskWindow(QWidget):
         self.theme = Theme(scale=max(0.3, short / 1080), elder=self.view.elder)
         self.setStyleSheet(self.theme.stylesheet())
         px = self.theme.px
-        for bar, edges, spacing in ((self._header, (40, 22, 30, 22), 18),
-                                    (self._actions, (30, 22, 30, 30), 20)):
+        for bar, edges, spacing in (
+            (self._header, (40, 22, 30, 22), 18),
+            (self._actions, (30, 22, 30, 30), 20),
+        ):
             layout = bar.layout()
             if layout is not None:
                 layout.setContentsMargins(*(px(edge) for edge in edges))

@@ -105,9 +105,7 @@ class TicketScreen(QWidget):
             return
         margin = theme.px(60)
         margins(self, margin, theme.px(30), margin, theme.px(20))
-        margins(self._card,
-            theme.px(40), theme.px(30), theme.px(40), theme.px(30)
-        )
+        margins(self._card, theme.px(40), theme.px(30), theme.px(40), theme.px(30))
         code = ticket.ticket[:1]
         service = self._pack.service(code)
         self._caption.setText(text("your_number", view.lang))
@@ -148,9 +146,7 @@ class StaffScreen(QWidget):
         """Show the staff-called message in the view's language."""
         margin = theme.px(60)
         margins(self, margin, theme.px(40), margin, theme.px(20))
-        margins(self._card,
-            theme.px(40), theme.px(40), theme.px(40), theme.px(50)
-        )
+        margins(self._card, theme.px(40), theme.px(40), theme.px(40), theme.px(50))
         self._badge.setText("✓")
         self._badge.setStyleSheet("color: #138f86;")
         self._title.setText(text("staff_title", view.lang))
