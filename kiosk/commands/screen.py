@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kiosk.assemble import Knowledge
     from kiosk.ui.app import Screen
     from kiosk.ui.democore import ScreenDemoCore
+    from kiosk.ui.window import KioskWindow
 
 STATES = ("idle", "speaking", "ticket", "browse", "staff")
 _log = logging.getLogger(__name__)
@@ -146,7 +147,8 @@ def _stage(
             raise UsageError("the answer never started speaking", hint="run with -v to see why")
         _freeze_on_open_mouth(screen, clock)
     elif args.state == "ticket":
-        window.services.chosen.emit(pack.services[0].code) if pack.services else None
+        if pack.services:
+            window.services.chosen.emit(pack.services[0].code)
         _pump(lambda: window.view.screen == "ticket", 20.0)
     elif args.state == "staff":
         window.staff_button.click()
@@ -158,13 +160,13 @@ def _stage(
     _pump(lambda: False, 0.3)
 
 
-def _question(window: object) -> str:
+def _question(window: KioskWindow) -> str:
+    """The pack's first suggested question (or its first entry's), as a visitor asks it."""
     from kiosk.ui.screens.talk import first_question
-    from kiosk.ui.window import KioskWindow
 
-    assert isinstance(window, KioskWindow)
-    pack, lang = window.pack, window.view.lang
-    return first_question(pack, pack.suggested[0], lang) if pack.suggested else "?"
+    pack = window.pack
+    entry_id = pack.suggested[0] if pack.suggested else pack.entries[0].id
+    return first_question(pack, entry_id, window.view.lang)
 
 
 def _freeze_on_open_mouth(screen: Screen, clock: Callable[[], float]) -> None:

@@ -17,10 +17,10 @@ from kiosk.ui.avatar.animation import Animator
 from kiosk.ui.avatar.offscreen import make_renderer
 from kiosk.ui.avatar.spec import load_avatar
 from kiosk.ui.avatar.widget import AvatarWidget
-from kiosk.ui.bridge import CoreBridge
+from kiosk.ui.bridge import CoreBridge, TouchWatcher
 from kiosk.ui.headless import use_gl_33
 from kiosk.ui.theme import FONT_FAMILY
-from kiosk.ui.window import KioskWindow, TouchWatcher
+from kiosk.ui.window import KioskWindow
 
 
 class ManualClock:

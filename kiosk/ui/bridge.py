@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+import time
+from collections.abc import Callable
 
-from kiosk.events import Core, InputEvent
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QWindow
+from PySide6.QtWidgets import QApplication
+
+from kiosk.events import Core, InputEvent, Touched
 from kiosk.ui.model import ScreenEvent
 
 
@@ -29,3 +34,23 @@ class CoreBridge(QObject):
 
     def _deliver(self, event: ScreenEvent) -> None:
         self.received.emit(event)
+
+
+class TouchWatcher(QObject):
+    """Every press anywhere is a `Touched` for the core (it wakes the kiosk, stops speech)."""
+
+    def __init__(self, bridge: CoreBridge, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self._bridge, self._clock = bridge, clock
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # a press reaches the QWindow once, before Qt hands it to the widget under it
+        if event.type() == QEvent.Type.MouseButtonPress and isinstance(watched, QWindow):
+            self._bridge.post(Touched(self._clock()))
+        return False
+
+    def install(self) -> None:
+        """Watch the whole application."""
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)

@@ -7,10 +7,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QResizeEvent, QWindow
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QBoxLayout,
     QHBoxLayout,
     QLayout,
@@ -28,7 +27,6 @@ from kiosk.events import (
     SpeakingStarted,
     SpeakingStopped,
     StateChanged,
-    Touched,
 )
 from kiosk.knowledge.pack import Pack
 from kiosk.lang import Lang
@@ -282,9 +280,8 @@ class KioskWindow(QWidget):
             if layout is not None:
                 layout.setContentsMargins(*(px(edge) for edge in edges))
                 layout.setSpacing(px(spacing))
-        for screen in (self.attract, self.services, self.browse):
-            screen._shown = ()  # sizes changed: rebuild on next show
-        self.conversation._chip_key = ()
+        for screen in (self.attract, self.services, self.browse, self.conversation):
+            screen.invalidate()  # sizes changed: rebuild on next show
 
     def _tick(self) -> None:
         self._time.setText(datetime.now().strftime("%H:%M"))
@@ -301,23 +298,3 @@ class KioskWindow(QWidget):
         if old != self.theme:
             self._set(self.view)
         super().resizeEvent(event)
-
-
-class TouchWatcher(QObject):
-    """Every press anywhere is a `Touched` for the core (it wakes the kiosk, stops speech)."""
-
-    def __init__(self, bridge: CoreBridge, clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__()
-        self._bridge, self._clock = bridge, clock
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # a press reaches the QWindow once, before Qt hands it to the widget under it
-        if event.type() == QEvent.Type.MouseButtonPress and isinstance(watched, QWindow):
-            self._bridge.post(Touched(self._clock()))
-        return False
-
-    def install(self) -> None:
-        """Watch the whole application."""
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)

@@ -44,6 +44,10 @@ class ServicesScreen(QWidget):
         self._layout = QVBoxLayout(self)
         self._shown: tuple[object, ...] = ()
 
+    def invalidate(self) -> None:
+        """Rebuild on the next `show_view` (the theme changed)."""
+        self._shown = ()
+
     def show_view(self, view: View, theme: Theme) -> None:
         """Redraw the service buttons in the view's language."""
         if self._shown == (view.lang, view.elder):
