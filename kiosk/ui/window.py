@@ -35,7 +35,7 @@ from kiosk.ui.avatar.widget import AvatarWidget
 from kiosk.ui.bridge import CoreBridge
 from kiosk.ui.model import Screen, ScreenEvent, View
 from kiosk.ui.screens.browse import BrowseScreen
-from kiosk.ui.screens.common import label
+from kiosk.ui.screens.common import ElidedLabel, label
 from kiosk.ui.screens.queue import ServicesScreen, StaffScreen, TicketScreen
 from kiosk.ui.screens.talk import AttractScreen, ConversationScreen
 from kiosk.ui.strings import text
@@ -99,8 +99,10 @@ class KioskWindow(QWidget):
         header = QHBoxLayout(self._header)
         names = QVBoxLayout()
         names.setSpacing(0)
-        self._name = label("", "Institution", self._header, wrap=False)
-        self._branch = label("", "Branch", self._header, wrap=False)
+        self._name = ElidedLabel(self._header)
+        self._name.setObjectName("Institution")
+        self._branch = ElidedLabel(self._header)
+        self._branch.setObjectName("Branch")
         for part in (self._name, self._branch):
             part.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             names.addWidget(part)
@@ -293,6 +295,10 @@ class KioskWindow(QWidget):
         )
         self._body.setStretch(0, 9 if landscape else 10)
         self._body.setStretch(1, 11)
+        # the avatar never gives up its place to a long screen
+        size = event.size()
+        self.avatar.setMinimumSize(int(size.width() * 0.38) if landscape else 0,
+                                   0 if landscape else int(size.height() * 0.30))
         old = self.theme
         self._apply_theme()
         if old != self.theme:

@@ -68,9 +68,10 @@ class AttractScreen(QWidget):
         clear(self._grid)
         self._grid.setSpacing(theme.px(20))
         columns = 1 if view.elder else 2
-        for index, entry_id in enumerate(self._pack.suggested[:6]):
+        shown = self._pack.suggested[: 3 if view.elder else 6]  # big text: fewer, the rest browse
+        for index, entry_id in enumerate(shown):
             button = QuestionButton(first_question(self._pack, entry_id, view.lang), self)
-            button.setMinimumHeight(theme.px(124))
+            button.setMinimumHeight(theme.px(110 if view.elder else 124))
             button.chosen.connect(self.asked)
             self._grid.addWidget(button, index // columns, index % columns)
 
