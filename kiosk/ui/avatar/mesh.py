@@ -50,23 +50,20 @@ uniform vec3 u_emissive;
 uniform float u_roughness;
 uniform vec3 u_eye;
 out vec4 colour;
-vec3 light(vec3 n, vec3 v, vec3 dir, vec3 tint) {
-    vec3 l = normalize(dir);
-    float diffuse = max(dot(n, l), 0.0);
-    float shininess = mix(120.0, 8.0, u_roughness);
-    float specular = pow(max(dot(n, normalize(l + v)), 0.0), shininess) * (1.0 - u_roughness);
-    return tint * (u_colour * diffuse + vec3(specular));
-}
+const vec3 KEY = vec3(-0.4319, 0.6047, 0.7774);   // normalised (-0.5, 0.7, 0.9): upper left
+const vec3 FILL = vec3(0.7926, 0.0991, 0.5945);   // normalised (0.8, 0.1, 0.6): right
 void main() {
+    // one pow per pixel: on a CPU rasteriser every transcendental counts
     vec3 n = normalize(v_normal);
     vec3 v = normalize(u_eye - v_world);
-    vec3 c = u_colour * vec3(0.22, 0.25, 0.30);                      // ambient
-    c += light(n, v, vec3(-0.5, 0.7, 0.9), vec3(0.95, 0.92, 0.86));  // key, warm, upper left
-    c += light(n, v, vec3(0.8, 0.1, 0.6), vec3(0.30, 0.36, 0.45));   // fill, cool, right
-    float rim = pow(1.0 - max(dot(n, v), 0.0), 3.0);
-    c += rim * vec3(0.25, 0.45, 0.55);                                // rim light from behind
-    c += u_emissive;
-    colour = vec4(pow(c, vec3(1.0 / 1.15)), 1.0);
+    vec3 c = u_colour * vec3(0.24, 0.27, 0.32);                             // ambient
+    c += u_colour * vec3(1.0, 0.97, 0.9) * max(dot(n, KEY), 0.0);          // key, warm
+    c += u_colour * vec3(0.32, 0.38, 0.47) * max(dot(n, FILL), 0.0);       // fill, cool
+    float shininess = mix(120.0, 8.0, u_roughness);
+    c += pow(max(dot(n, normalize(KEY + v)), 0.0), shininess) * (1.0 - u_roughness);
+    float edge = 1.0 - max(dot(n, v), 0.0);
+    c += edge * edge * edge * vec3(0.25, 0.45, 0.55);                      // rim light
+    colour = vec4(c + u_emissive, 1.0);
 }
 """
 
