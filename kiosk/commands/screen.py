@@ -200,6 +200,11 @@ def _run_on_display(config: KioskConfig, args: argparse.Namespace) -> int:
     app = application()
     knowledge = open_knowledge(config, args.pack, args.data_dir)
     core = make_core(config, knowledge)
+    if not (args.simulate or args.script):
+        _log.warning(
+            "the screen's demo core is answering: touch works, the microphone and "
+            "speaker do not (see docs/screen.md)"
+        )
     core.subscribe(lambda event: _log.info("core: %s", event))
     screen = build_screen(knowledge.pack, core, args.avatar)
     core.start()

@@ -54,5 +54,5 @@ def test_unknown_avatar_and_missing_image(tmp_path: Path) -> None:
         load_avatar("no-such-avatar")  # the hint lists what exists
     shapes = ", ".join(f'{v} = "m.png"' for v in ("sil", "PP", "FF", "DD", "SS", "aa", "E", "ou"))
     folder = write(tmp_path / "mascot", shapes, ("m.png",))  # face.png is not there
-    with pytest.raises(AvatarError, match="face.png does not exist"):
+    with pytest.raises(AvatarError, match=r"face\.png does not exist"):
         load_avatar(str(folder))
