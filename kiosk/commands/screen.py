@@ -63,7 +63,9 @@ def register(commands: Commands) -> None:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pack", help="pack folder, or a pack name (default: from config)")
     parser.add_argument("--data-dir", help="where the index is kept")
-    parser.add_argument("--avatar", default="xiaojiang", help="avatar folder name under avatars/")
+    parser.add_argument(
+        "--avatar", help="avatar folder name under avatars/, or a path (default: [screen] avatar)"
+    )
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -112,7 +114,8 @@ def _screenshot(config: KioskConfig, args: argparse.Namespace) -> int:
         knowledge = open_knowledge(config, args.pack, args.data_dir)
         core = make_core(config, knowledge)
         clock = ManualClock()
-        screen = build_screen(knowledge.pack, core, args.avatar, clock)
+        avatar = args.avatar or config.screen.avatar
+        screen = build_screen(knowledge.pack, core, avatar, clock)
         core.start()
         try:
             _stage(screen, args, width, height, clock)
@@ -206,7 +209,9 @@ def _run_on_display(config: KioskConfig, args: argparse.Namespace) -> int:
             "speaker do not (see docs/screen.md)"
         )
     core.subscribe(lambda event: _log.info("core: %s", event))
-    screen = build_screen(knowledge.pack, core, args.avatar)
+    screen = build_screen(
+        knowledge.pack, core, args.avatar or config.screen.avatar, fps=config.screen.fps
+    )
     core.start()
     if args.windowed:
         screen.window.resize(540, 960)

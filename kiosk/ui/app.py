@@ -60,12 +60,17 @@ class Screen:
 
 
 def build_screen(
-    pack: Pack, core: Core, avatar_name: str, clock: Callable[[], float] = time.monotonic
+    pack: Pack,
+    core: Core,
+    avatar_name: str,
+    clock: Callable[[], float] = time.monotonic,
+    fps: int = 60,
 ) -> Screen:
     """The kiosk window for `pack`, talking to `core`, drawing the avatar `avatar_name`."""
     application()
     bridge = CoreBridge(core)
-    avatar = AvatarWidget(make_renderer(load_avatar(avatar_name)), Animator(), clock=clock)
+    renderer = make_renderer(load_avatar(avatar_name))
+    avatar = AvatarWidget(renderer, Animator(), clock=clock, fps=max(1, min(fps, 120)))
     window = KioskWindow(pack, bridge, avatar, clock=clock)
     touches = TouchWatcher(bridge, clock)
     touches.install()

@@ -56,3 +56,16 @@ def test_unknown_avatar_and_missing_image(tmp_path: Path) -> None:
     folder = write(tmp_path / "mascot", shapes, ("m.png",))  # face.png is not there
     with pytest.raises(AvatarError, match=r"face\.png does not exist"):
         load_avatar(str(folder))
+
+
+def test_the_avatar_is_chosen_in_config(tmp_path: Path) -> None:
+    from kiosk.config import load_config
+    from kiosk.errors import ConfigError
+
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[screen]\navatar = "lumi"\nfps = 30\n', encoding="utf-8")
+    config = load_config(path)
+    assert (config.screen.avatar, config.screen.fps) == ("lumi", 30)
+    path.write_text('[screen]\navatr = "lumi"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="did you mean 'avatar'"):
+        load_config(path)
