@@ -217,6 +217,11 @@ def _run_on_display(config: KioskConfig, args: argparse.Namespace) -> int:
         screen.window.resize(540, 960)
         screen.window.show()
     else:
+        # a bare X server (an appliance with no window manager) ignores "full screen": ask
+        # for the whole screen's geometry too
+        primary = app.primaryScreen()
+        if primary is not None:
+            screen.window.setGeometry(primary.geometry())
         screen.window.showFullScreen()
     screen.avatar.start()
     player = None
