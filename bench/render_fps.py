@@ -3,7 +3,8 @@
 Renders with the real renderer into an offscreen framebuffer (Xvfb + Mesa when there is no
 display), driving the animator with a viseme timeline estimated from a real answer, and
 waits for the GL to finish every frame. Prints per-avatar medians over several runs; the
-last line is `fps: N` for the chosen (default) avatar.
+last line is `fps: N` for the slowest avatar measured. On a shared machine the wall-clock rate
+depends on the load, so each line also gives the CPU time one frame takes.
 
     python bench/render_fps.py [--avatar xiaojiang] [--frames 300] [--runs 3] [--size 1080x1920]
 """
@@ -11,6 +12,7 @@ last line is `fps: N` for the chosen (default) avatar.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -44,22 +46,27 @@ def main() -> int:
         for name in names:
             renderer = make_renderer(load_avatar(name))
             renderer.initialize()
-            runs = []
+            runs, cpu = [], []
             for _ in range(args.runs):
                 animator = Animator(seed=3)
                 animator.speak(estimate_timeline(text, "zh"), 0.0)
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 for frame in range(args.frames):
                     target.draw(renderer, animator.pose(frame / 60.0))  # a 60 Hz playback clock
                 runs.append(args.frames / (time.perf_counter() - started))
+                # CPU time of every thread of the process (Python and llvmpipe's rasterisers):
+                # what one frame costs, whatever else the machine is doing
+                cpu.append(1000 * (time.process_time() - cpu_started) / args.frames)
             results[name] = statistics.median(runs)
             print(
                 f"{name}: {results[name]:.1f} fps (median of {args.runs} runs of "
                 f"{args.frames} frames at {width}x{height}; "
-                f"runs {', '.join(f'{r:.1f}' for r in runs)})"
+                f"runs {', '.join(f'{r:.1f}' for r in runs)}); "
+                f"{statistics.median(cpu):.1f} ms of CPU per frame"
             )
         target.close()
         del app
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"fps: {min(results.values()):.1f}")
     return 0
 

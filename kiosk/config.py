@@ -273,6 +273,17 @@ class VoiceConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ScreenConfig:
+    """The kiosk screen (kiosk/ui/, docs/screen.md)."""
+
+    avatar: str = "xiaojiang"
+    """The avatar: a folder name under avatars/ ("xiaojiang", "lumi") or the path of your own
+    avatar folder (avatars/README.md). `--avatar` overrides it."""
+    fps: int = 60
+    """Frames per second the avatar is drawn at (lower it on a slow CPU-only box)."""
+
+
+@dataclass(frozen=True, slots=True)
 class KioskConfig:
     """The whole configuration."""
 
@@ -290,6 +301,7 @@ class KioskConfig:
     models: ModelsConfig = field(default_factory=ModelsConfig)
     log: LogConfig = field(default_factory=LogConfig)
     voice: VoiceConfig = field(default_factory=VoiceConfig)
+    screen: ScreenConfig = field(default_factory=ScreenConfig)
 
     def pack_path(self, override: str | None = None) -> Path:
         """The folder of the pack to use (`override`, e.g. from --pack, wins)."""

@@ -64,7 +64,7 @@ def _grid_indices(rows: int, cols: int) -> Array:
 
 def face_plate() -> tuple[Array, Array, Array]:
     """The dark face screen: a superellipse patch lying on the front of the head."""
-    rings, segments = 12, 48
+    rings, segments = 24, 72
     k = np.linspace(0, 1, rings + 1)[:, None]
     angle = np.linspace(0, 2 * np.pi, segments + 1)[None, :]
     cos, sin = np.cos(angle), np.sin(angle)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kiosk.assemble import Knowledge
     from kiosk.ui.app import Screen
     from kiosk.ui.democore import ScreenDemoCore
+    from kiosk.ui.window import KioskWindow
 
 STATES = ("idle", "speaking", "ticket", "browse", "staff")
 _log = logging.getLogger(__name__)
@@ -62,7 +63,9 @@ def register(commands: Commands) -> None:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pack", help="pack folder, or a pack name (default: from config)")
     parser.add_argument("--data-dir", help="where the index is kept")
-    parser.add_argument("--avatar", default="xiaojiang", help="avatar folder name under avatars/")
+    parser.add_argument(
+        "--avatar", help="avatar folder name under avatars/, or a path (default: [screen] avatar)"
+    )
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -111,7 +114,8 @@ def _screenshot(config: KioskConfig, args: argparse.Namespace) -> int:
         knowledge = open_knowledge(config, args.pack, args.data_dir)
         core = make_core(config, knowledge)
         clock = ManualClock()
-        screen = build_screen(knowledge.pack, core, args.avatar, clock)
+        avatar = args.avatar or config.screen.avatar
+        screen = build_screen(knowledge.pack, core, avatar, clock)
         core.start()
         try:
             _stage(screen, args, width, height, clock)
@@ -146,7 +150,8 @@ def _stage(
             raise UsageError("the answer never started speaking", hint="run with -v to see why")
         _freeze_on_open_mouth(screen, clock)
     elif args.state == "ticket":
-        window.services.chosen.emit(pack.services[0].code) if pack.services else None
+        if pack.services:
+            window.services.chosen.emit(pack.services[0].code)
         _pump(lambda: window.view.screen == "ticket", 20.0)
     elif args.state == "staff":
         window.staff_button.click()
@@ -158,13 +163,13 @@ def _stage(
     _pump(lambda: False, 0.3)
 
 
-def _question(window: object) -> str:
+def _question(window: KioskWindow) -> str:
+    """The pack's first suggested question (or its first entry's), as a visitor asks it."""
     from kiosk.ui.screens.talk import first_question
-    from kiosk.ui.window import KioskWindow
 
-    assert isinstance(window, KioskWindow)
-    pack, lang = window.pack, window.view.lang
-    return first_question(pack, pack.suggested[0], lang) if pack.suggested else "?"
+    pack = window.pack
+    entry_id = pack.suggested[0] if pack.suggested else pack.entries[0].id
+    return first_question(pack, entry_id, window.view.lang)
 
 
 def _freeze_on_open_mouth(screen: Screen, clock: Callable[[], float]) -> None:
@@ -198,13 +203,25 @@ def _run_on_display(config: KioskConfig, args: argparse.Namespace) -> int:
     app = application()
     knowledge = open_knowledge(config, args.pack, args.data_dir)
     core = make_core(config, knowledge)
+    if not (args.simulate or args.script):
+        _log.warning(
+            "the screen's demo core is answering: touch works, the microphone and "
+            "speaker do not (see docs/screen.md)"
+        )
     core.subscribe(lambda event: _log.info("core: %s", event))
-    screen = build_screen(knowledge.pack, core, args.avatar)
+    screen = build_screen(
+        knowledge.pack, core, args.avatar or config.screen.avatar, fps=config.screen.fps
+    )
     core.start()
     if args.windowed:
         screen.window.resize(540, 960)
         screen.window.show()
     else:
+        # a bare X server (an appliance with no window manager) ignores "full screen": ask
+        # for the whole screen's geometry too
+        primary = app.primaryScreen()
+        if primary is not None:
+            screen.window.setGeometry(primary.geometry())
         screen.window.showFullScreen()
     screen.avatar.start()
     player = None

@@ -17,10 +17,10 @@ from kiosk.ui.avatar.animation import Animator
 from kiosk.ui.avatar.offscreen import make_renderer
 from kiosk.ui.avatar.spec import load_avatar
 from kiosk.ui.avatar.widget import AvatarWidget
-from kiosk.ui.bridge import CoreBridge
+from kiosk.ui.bridge import CoreBridge, TouchWatcher
 from kiosk.ui.headless import use_gl_33
 from kiosk.ui.theme import FONT_FAMILY
-from kiosk.ui.window import KioskWindow, TouchWatcher
+from kiosk.ui.window import KioskWindow
 
 
 class ManualClock:
@@ -60,12 +60,17 @@ class Screen:
 
 
 def build_screen(
-    pack: Pack, core: Core, avatar_name: str, clock: Callable[[], float] = time.monotonic
+    pack: Pack,
+    core: Core,
+    avatar_name: str,
+    clock: Callable[[], float] = time.monotonic,
+    fps: int = 60,
 ) -> Screen:
     """The kiosk window for `pack`, talking to `core`, drawing the avatar `avatar_name`."""
     application()
     bridge = CoreBridge(core)
-    avatar = AvatarWidget(make_renderer(load_avatar(avatar_name)), Animator(), clock=clock)
+    renderer = make_renderer(load_avatar(avatar_name))
+    avatar = AvatarWidget(renderer, Animator(), clock=clock, fps=max(1, min(fps, 120)))
     window = KioskWindow(pack, bridge, avatar, clock=clock)
     touches = TouchWatcher(bridge, clock)
     touches.install()

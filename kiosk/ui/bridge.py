@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+import time
+from collections.abc import Callable
 
-from kiosk.events import Core, InputEvent
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QInputEvent
+from PySide6.QtWidgets import QApplication
+
+from kiosk.events import Core, InputEvent, Touched
 from kiosk.ui.model import ScreenEvent
 
 
@@ -29,3 +34,30 @@ class CoreBridge(QObject):
 
     def _deliver(self, event: ScreenEvent) -> None:
         self.received.emit(event)
+
+
+_PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin)
+
+
+class TouchWatcher(QObject):
+    """Every press anywhere is a `Touched` for the core (it wakes the kiosk, stops speech)."""
+
+    def __init__(self, bridge: CoreBridge, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self._bridge, self._clock = bridge, clock
+        self._last = -1
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # One press is seen several times (by the QWindow, the widget under it, its parents);
+        # they all carry the press's timestamp, so only the first one becomes a Touched.
+        pressed = event.type() in _PRESSES and isinstance(event, QInputEvent)
+        if pressed and event.timestamp() != self._last:  # type: ignore[attr-defined]
+            self._last = event.timestamp()  # type: ignore[attr-defined]
+            self._bridge.post(Touched(self._clock()))
+        return False
+
+    def install(self) -> None:
+        """Watch the whole application."""
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)

@@ -10,6 +10,7 @@ from kiosk.events import (
     AnswerSentence,
     DeviceStatus,
     FaceSeen,
+    Heard,
     KioskState,
     OutputEvent,
     PartialTranscript,
@@ -23,8 +24,8 @@ from kiosk.events import (
 from kiosk.lang import Lang
 
 ScreenEvent = OutputEvent | PartialTranscript | FaceSeen
-"""What the screen draws: the core's output events, plus the live transcripts (captions) and
-face positions (the avatar's gaze) that the core forwards to it."""
+"""What the screen draws: the core's output events (captions come as `Heard`), plus raw
+`PartialTranscript`s and the `FaceSeen` face positions (the avatar's gaze) a core may forward."""
 
 Screen = Literal["attract", "conversation", "services", "ticket", "staff", "browse"]
 
@@ -109,6 +110,10 @@ def reduce(view: View, event: ScreenEvent, now: float) -> View:
             )
         return replace(view, state=event.state)
     if isinstance(event, PartialTranscript):
+        return replace(view, heard=event.text, screen="conversation")
+    if isinstance(event, Heard):  # the core's captions: partial and final transcripts
+        if event.kind == "wake":
+            return view
         return replace(view, heard=event.text, screen="conversation")
     if isinstance(event, AnswerSentence):
         answer = (

@@ -7,10 +7,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QResizeEvent, QWindow
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QBoxLayout,
     QHBoxLayout,
     QLayout,
@@ -28,7 +27,6 @@ from kiosk.events import (
     SpeakingStarted,
     SpeakingStopped,
     StateChanged,
-    Touched,
 )
 from kiosk.knowledge.pack import Pack
 from kiosk.lang import Lang
@@ -37,7 +35,7 @@ from kiosk.ui.avatar.widget import AvatarWidget
 from kiosk.ui.bridge import CoreBridge
 from kiosk.ui.model import Screen, ScreenEvent, View
 from kiosk.ui.screens.browse import BrowseScreen
-from kiosk.ui.screens.common import label
+from kiosk.ui.screens.common import ElidedLabel, label
 from kiosk.ui.screens.queue import ServicesScreen, StaffScreen, TicketScreen
 from kiosk.ui.screens.talk import AttractScreen, ConversationScreen
 from kiosk.ui.strings import text
@@ -101,8 +99,10 @@ class KioskWindow(QWidget):
         header = QHBoxLayout(self._header)
         names = QVBoxLayout()
         names.setSpacing(0)
-        self._name = label("", "Institution", self._header, wrap=False)
-        self._branch = label("", "Branch", self._header, wrap=False)
+        self._name = ElidedLabel(self._header)
+        self._name.setObjectName("Institution")
+        self._branch = ElidedLabel(self._header)
+        self._branch.setObjectName("Branch")
         for part in (self._name, self._branch):
             part.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             names.addWidget(part)
@@ -274,15 +274,16 @@ class KioskWindow(QWidget):
         self.theme = Theme(scale=max(0.3, short / 1080), elder=self.view.elder)
         self.setStyleSheet(self.theme.stylesheet())
         px = self.theme.px
-        for bar, edges, spacing in ((self._header, (40, 22, 30, 22), 18),
-                                    (self._actions, (30, 22, 30, 30), 20)):
+        for bar, edges, spacing in (
+            (self._header, (40, 22, 30, 22), 18),
+            (self._actions, (30, 22, 30, 30), 20),
+        ):
             layout = bar.layout()
             if layout is not None:
                 layout.setContentsMargins(*(px(edge) for edge in edges))
                 layout.setSpacing(px(spacing))
-        for screen in (self.attract, self.services, self.browse):
-            screen._shown = ()  # sizes changed: rebuild on next show
-        self.conversation._chip_key = ()
+        for screen in (self.attract, self.services, self.browse, self.conversation):
+            screen.invalidate()  # sizes changed: rebuild on next show
 
     def _tick(self) -> None:
         self._time.setText(datetime.now().strftime("%H:%M"))
@@ -294,28 +295,12 @@ class KioskWindow(QWidget):
         )
         self._body.setStretch(0, 9 if landscape else 10)
         self._body.setStretch(1, 11)
+        # the avatar never gives up its place to a long screen
+        size = event.size()
+        self.avatar.setMinimumSize(int(size.width() * 0.38) if landscape else 0,
+                                   0 if landscape else int(size.height() * 0.30))
         old = self.theme
         self._apply_theme()
         if old != self.theme:
             self._set(self.view)
         super().resizeEvent(event)
-
-
-class TouchWatcher(QObject):
-    """Every press anywhere is a `Touched` for the core (it wakes the kiosk, stops speech)."""
-
-    def __init__(self, bridge: CoreBridge, clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__()
-        self._bridge, self._clock = bridge, clock
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # a press reaches the QWindow once, before Qt hands it to the widget under it
-        if event.type() == QEvent.Type.MouseButtonPress and isinstance(watched, QWindow):
-            self._bridge.post(Touched(self._clock()))
-        return False
-
-    def install(self) -> None:
-        """Watch the whole application."""
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)

@@ -6,6 +6,7 @@ from kiosk.events import (
     AnswerReady,
     AnswerSentence,
     DeviceStatus,
+    Heard,
     PartialTranscript,
     SpeakingStarted,
     SpeakingStopped,
@@ -106,6 +107,13 @@ def test_ticket_staff_faults_and_back_to_idle() -> None:
     assert view.faults == ()
     conversation = run([*TURN, StateChanged(9.0, "idle", "engaged")])
     assert conversation.screen == "attract" and conversation.answer == ""
+
+
+def test_the_cores_heard_captions_show_what_the_visitor_says() -> None:
+    view = run([Heard(1.0, "小安小安", "wake", "zh")])
+    assert view.heard == "" and view.screen == "attract"
+    view = run([Heard(1.1, "末班", "partial", "zh"), Heard(1.4, "末班车几点", "final", "zh")], view)
+    assert view.screen == "conversation" and view.heard == "末班车几点"
 
 
 def test_a_handoff_answer_stays_on_the_conversation() -> None:

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from kiosk.assemble import Knowledge
-from kiosk.events import AnswerReady, FinalTranscript, QuestionTapped, TicketIssued
+from kiosk.events import AnswerReady, FinalTranscript, QuestionTapped, TicketIssued, Touched
 
 
 @pytest.fixture
@@ -61,6 +61,8 @@ def test_tapping_a_question_answers_it_as_if_asked_aloud(
     question = next(b for b in buttons(window.attract) if b.accessibleName() == "图书馆几点开门")
     tap(qtbot, question)
     assert any(isinstance(e, QuestionTapped) and e.text == "图书馆几点开门" for e in posted)
+    # every press also wakes the kiosk and stops speech, once per press
+    assert isinstance(posted[0], Touched) and sum(isinstance(e, Touched) for e in posted) == 1
     qtbot.waitUntil(
         lambda: window.view.screen == "conversation" and bool(window.view.answer), timeout=20_000
     )

@@ -20,15 +20,35 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     pack.mkdir()
     (pack / "pack.toml").write_text(TINY_TOML, encoding="utf-8")
     (pack / "faq.yaml").write_text(TINY_FAQ, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY",
-                                                            "QT_QPA_PLATFORM")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     images = {}
     for state in ("idle", "speaking"):
         out = root / f"{state}.png"
         done = subprocess.run(
-            [sys.executable, "-m", "kiosk", "screenshot", "--pack", str(pack), "--data-dir",
-             str(root / "data"), "--out", str(out), "--state", state],
-            env=env, capture_output=True, text=True, timeout=240, check=False)
+            [
+                sys.executable,
+                "-m",
+                "kiosk",
+                "screenshot",
+                "--pack",
+                str(pack),
+                "--data-dir",
+                str(root / "data"),
+                "--out",
+                str(out),
+                "--state",
+                state,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
         images[state] = np.asarray(Image.open(out).convert("RGB"), dtype=np.int16)
     return images

@@ -157,14 +157,54 @@ void main() {
 
 
 class Backdrop:
-    """The soft gradient behind the avatar, in the kiosk's colours."""
+    """The soft gradient behind the avatar, in the kiosk's colours.
+
+    It is drawn once per size into a framebuffer of its own and copied (blitted) into every
+    frame: on a CPU rasteriser the full-screen gradient was half the pixels shaded per frame.
+    """
 
     def __init__(self) -> None:
         self._program = program(_BACKDROP_VS, _BACKDROP_FS)
         self._grid = Grid(1)
+        self._size = (0, 0)
+        self._fbo = 0
+        self._texture = 0
 
     def draw(self, width: int, height: int) -> None:
-        """Fill the viewport."""
+        """Fill the viewport of the bound framebuffer."""
+        target = int(GL.glGetIntegerv(GL.GL_DRAW_FRAMEBUFFER_BINDING))
+        if self._size != (width, height):
+            self._paint(width, height, target)
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._fbo)
+        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target)
+        GL.glBlitFramebuffer(
+            0, 0, width, height, 0, 0, width, height, GL.GL_COLOR_BUFFER_BIT, GL.GL_NEAREST
+        )
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
+
+    def _paint(self, width: int, height: int, target: int) -> None:
+        if self._fbo:
+            GL.glDeleteFramebuffers(1, [self._fbo])
+            GL.glDeleteTextures(1, [self._texture])
+        self._texture = int(GL.glGenTextures(1))
+        GL.glBindTexture(GL.GL_TEXTURE_2D, self._texture)
+        GL.glTexImage2D(
+            GL.GL_TEXTURE_2D,
+            0,
+            GL.GL_RGBA8,
+            width,
+            height,
+            0,
+            GL.GL_RGBA,
+            GL.GL_UNSIGNED_BYTE,
+            None,
+        )
+        self._fbo = int(GL.glGenFramebuffers(1))
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self._fbo)
+        GL.glFramebufferTexture2D(
+            GL.GL_FRAMEBUFFER, GL.GL_COLOR_ATTACHMENT0, GL.GL_TEXTURE_2D, self._texture, 0
+        )
+        GL.glViewport(0, 0, width, height)
         GL.glDisable(GL.GL_BLEND)
         GL.glDisable(GL.GL_DEPTH_TEST)
         GL.glUseProgram(self._program)
@@ -178,3 +218,5 @@ class Backdrop:
             max(1.0, 1.0 / aspect),
         )
         self._grid.draw()
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
+        self._size = (width, height)

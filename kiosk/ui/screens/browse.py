@@ -61,6 +61,10 @@ class BrowseScreen(QWidget):
         self._shown = ()
         self.show_view(self._view, self._theme)
 
+    def invalidate(self) -> None:
+        """Rebuild on the next `show_view` (the theme changed)."""
+        self._shown = ()
+
     def show_view(self, view: View, theme: Theme) -> None:
         """Redraw topics and questions in the view's language."""
         self._view, self._theme = view, theme

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QSizePolicy, QWidget
 
 
@@ -34,6 +35,18 @@ class QuestionButton(QPushButton):
         inset = min(self.height() // 5, 28)
         self._text.setGeometry(self.rect().adjusted(inset, 0, -inset, 0))
         super().resizeEvent(event)  # type: ignore[arg-type]
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when its text does not fit."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        metrics = self.fontMetrics()
+        shown = metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(self.rect(), int(self.alignment()), shown)
+        painter.end()
 
 
 def clear(layout: QLayout) -> None:

@@ -44,6 +44,10 @@ class ServicesScreen(QWidget):
         self._layout = QVBoxLayout(self)
         self._shown: tuple[object, ...] = ()
 
+    def invalidate(self) -> None:
+        """Rebuild on the next `show_view` (the theme changed)."""
+        self._shown = ()
+
     def show_view(self, view: View, theme: Theme) -> None:
         """Redraw the service buttons in the view's language."""
         if self._shown == (view.lang, view.elder):
@@ -105,9 +109,7 @@ class TicketScreen(QWidget):
             return
         margin = theme.px(60)
         margins(self, margin, theme.px(30), margin, theme.px(20))
-        margins(self._card,
-            theme.px(40), theme.px(30), theme.px(40), theme.px(30)
-        )
+        margins(self._card, theme.px(40), theme.px(30), theme.px(40), theme.px(30))
         code = ticket.ticket[:1]
         service = self._pack.service(code)
         self._caption.setText(text("your_number", view.lang))
@@ -148,9 +150,7 @@ class StaffScreen(QWidget):
         """Show the staff-called message in the view's language."""
         margin = theme.px(60)
         margins(self, margin, theme.px(40), margin, theme.px(20))
-        margins(self._card,
-            theme.px(40), theme.px(40), theme.px(40), theme.px(50)
-        )
+        margins(self._card, theme.px(40), theme.px(40), theme.px(40), theme.px(50))
         self._badge.setText("✓")
         self._badge.setStyleSheet("color: #138f86;")
         self._title.setText(text("staff_title", view.lang))

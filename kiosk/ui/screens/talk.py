@@ -51,6 +51,10 @@ class AttractScreen(QWidget):
         layout.addStretch(1)
         self._shown: tuple[Lang, bool] | None = None
 
+    def invalidate(self) -> None:
+        """Rebuild on the next `show_view` (the theme changed)."""
+        self._shown = None
+
     def show_view(self, view: View, theme: Theme) -> None:
         """Redraw for the language and text size of `view`."""
         if self._shown == (view.lang, view.elder):
@@ -64,9 +68,10 @@ class AttractScreen(QWidget):
         clear(self._grid)
         self._grid.setSpacing(theme.px(20))
         columns = 1 if view.elder else 2
-        for index, entry_id in enumerate(self._pack.suggested[:6]):
+        shown = self._pack.suggested[: 3 if view.elder else 6]  # big text: fewer, the rest browse
+        for index, entry_id in enumerate(shown):
             button = QuestionButton(first_question(self._pack, entry_id, view.lang), self)
-            button.setMinimumHeight(theme.px(124))
+            button.setMinimumHeight(theme.px(110 if view.elder else 124))
             button.chosen.connect(self.asked)
             self._grid.addWidget(button, index // columns, index % columns)
 
@@ -103,6 +108,12 @@ class ConversationScreen(QWidget):
         layout.addWidget(self._more_title)
         layout.addLayout(self._more)
         self._chip_key: tuple[object, ...] = ()
+        self._size = 0
+
+    def invalidate(self) -> None:
+        """Rebuild chips and suggestions on the next `show_view` (the theme changed)."""
+        self._chip_key = ()
+        self._size = 0
 
     def show_view(self, view: View, theme: Theme, now: float) -> None:
         """Redraw captions and the highlight for `view` at monotonic time `now`."""
@@ -117,7 +128,10 @@ class ConversationScreen(QWidget):
             )
         else:
             spoken = view.spoken_chars(now)
-            self._answer.setStyleSheet(f"font-size: {theme.px(_answer_size(answer, view.lang))}px;")
+            size = theme.px(_answer_size(answer, view.lang))
+            if size != self._size:  # restyling is slow: only when the size changes
+                self._size = size
+                self._answer.setStyleSheet(f"font-size: {size}px;")
             self._answer.setText(
                 f'<span style="color:{SPOKEN}">{html.escape(answer[:spoken])}</span>'
                 f'<span style="color:#8792a6">{html.escape(answer[spoken:])}</span>'
