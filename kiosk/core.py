@@ -168,6 +168,10 @@ class Core:
         """Call `callback` with every output event, on the core's thread."""
         self._subscribers.append(callback)
 
+    def call_soon(self, callback: Callable[[], object]) -> None:
+        """Run `callback` on the core's loop (the watchdog checks the loop still turns)."""
+        self._loop.call_soon_threadsafe(callback)
+
     def settle(self, timeout: float = 60.0) -> None:
         """Let time pass (a `Tick` now) and wait until every posted event is handled and no turn
         is still being worked out. The simulated room calls it after each frame when it feeds

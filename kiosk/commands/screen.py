@@ -14,6 +14,7 @@ from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
 
 if TYPE_CHECKING:
+    from kiosk.appliance import Appliance
     from kiosk.assemble import Knowledge
     from kiosk.ui.app import Screen
     from kiosk.ui.democore import ScreenDemoCore
@@ -40,6 +41,9 @@ def register(commands: Commands) -> None:
         help="play a visitor's journey (scripted inputs) instead of waiting for one",
     )
     run.add_argument("--script", type=Path, help="a journey script (YAML); see docs/screen.md")
+    run.add_argument("--audio-in", type=Path, help="a recording to use as the microphone (WAV)")
+    run.add_argument("--audio-out", type=Path, help="write what the speaker said to this WAV")
+    run.add_argument("--video", type=Path, help="a video file to use as the camera")
     run.add_argument(
         "--seconds", type=float, default=0.0, help="quit after this long (0: run until closed)"
     )
@@ -88,6 +92,20 @@ def make_core(config: KioskConfig, knowledge: Knowledge) -> ScreenDemoCore:
     from kiosk.ui.democore import ScreenDemoCore
 
     return ScreenDemoCore(build_engine(config, knowledge))
+
+
+def make_appliance(
+    config: KioskConfig, knowledge: Knowledge, args: argparse.Namespace
+) -> Appliance:
+    """The real kiosk for `kiosk run`: conductor, voice, queue, presence (kiosk/appliance.py).
+
+    With --simulate (or a script) there is no sound card or serial hardware: a paced speaker,
+    the virtual printer and display, and the recording and video given, if any."""
+    from kiosk.appliance import Appliance, Inputs
+
+    simulate = bool(args.simulate or args.script)
+    inputs = Inputs(simulate, args.audio_in, args.audio_out, args.video)
+    return Appliance(config, knowledge, inputs)
 
 
 def _pump(until: Callable[[], bool], timeout: float) -> bool:
@@ -202,12 +220,7 @@ def _run_on_display(config: KioskConfig, args: argparse.Namespace) -> int:
 
     app = application()
     knowledge = open_knowledge(config, args.pack, args.data_dir)
-    core = make_core(config, knowledge)
-    if not (args.simulate or args.script):
-        _log.warning(
-            "the screen's demo core is answering: touch works, the microphone and "
-            "speaker do not (see docs/screen.md)"
-        )
+    core = make_appliance(config, knowledge, args)
     core.subscribe(lambda event: _log.info("core: %s", event))
     screen = build_screen(
         knowledge.pack, core, args.avatar or config.screen.avatar, fps=config.screen.fps
