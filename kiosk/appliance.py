@@ -67,6 +67,9 @@ class Inputs:
     """Where the speaker's track is written when the kiosk stops (paced speaker only)."""
     video: Path | None = None
     """A video file used as the camera (looped)."""
+    devices_dir: Path | None = None
+    """Where the simulated printer and display put their ports and ticket PNGs (default: a
+    new temporary folder, named in the log)."""
 
 
 class Appliance:
@@ -139,6 +142,11 @@ class Appliance:
         """Call `callback` with every output event (core, devices and camera threads)."""
         self._subscribers.append(callback)
 
+    @property
+    def simulated_devices_folder(self) -> Path | None:
+        """The virtual printer's and display's folder, when simulating."""
+        return self._bench.folder if self._bench is not None else None
+
     # ---- running -----------------------------------------------------------------------------
 
     def start(self) -> None:
@@ -177,7 +185,7 @@ class Appliance:
         from kiosk.devices.profiles import DisplayProfile, PrinterProfile, load_profile
         from kiosk.devices.sim.bench import DeviceBench
 
-        folder = Path(tempfile.mkdtemp(prefix="kiosk-devices-"))
+        folder = self._inputs.devices_dir or Path(tempfile.mkdtemp(prefix="kiosk-devices-"))
         bench = DeviceBench(
             folder,
             lambda event: _LOG.info("virtual device: %s", event),
