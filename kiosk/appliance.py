@@ -35,6 +35,7 @@ from kiosk.events import (
     FaceSeen,
     InputEvent,
     OutputEvent,
+    PartialTranscript,
     QuestionTapped,
     TurnTimings,
     VisitorApproached,
@@ -128,8 +129,9 @@ class Appliance:
 
     def post(self, event: InputEvent) -> None:
         """Hand an input event to the core (any thread); gaze targets also go to the screen."""
-        if isinstance(event, FaceSeen):
-            self._emit(event)  # type: ignore[arg-type]  # the screen reads FaceSeen for gaze
+        if isinstance(event, FaceSeen | PartialTranscript):
+            # the screen reads these too: gaze, and captions from a scripted visit
+            self._emit(event)  # type: ignore[arg-type]
         elif isinstance(event, QuestionTapped):
             self._channel = "touch"
         if self.log is not None and isinstance(event, VisitorApproached):

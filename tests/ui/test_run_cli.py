@@ -10,15 +10,17 @@ from pathlib import Path
 import pytest
 from packdata import TINY_FAQ, TINY_TOML
 
+# The real core greets first, and (half-duplex) hears nothing while it speaks: the visitor
+# speaks once the greeting (about 4 s of espeak-ng Mandarin) is over.
 JOURNEY = """\
 - {at: 0.5, approach: true}
 - {at: 0.7, face: [0.3, 0.45, 0.3]}
-- {at: 1.0, partial: WiFi}
-- {at: 1.5, say: WiFi密码是多少, lang: zh}
-- {at: 5.0, tap: "How do I get a library card?", lang: en}
-- {at: 9.0, button: take_ticket, service: B}
-- {at: 9.5, button: call_staff}
-- {at: 10.0, leave: true}
+- {at: 7.0, partial: WiFi}
+- {at: 7.5, say: WiFi密码是多少, lang: zh}
+- {at: 12.0, tap: "How do I get a library card?", lang: en}
+- {at: 17.0, button: take_ticket, service: B}
+- {at: 17.5, button: call_staff}
+- {at: 18.0, leave: true}
 """
 
 
@@ -46,7 +48,7 @@ def test_a_scripted_visit_runs_from_start_to_finish(tmp_path: Path) -> None:
             str(script),
             "--windowed",
             "--seconds",
-            "13",
+            "22",
             "--shots",
             str(tmp_path / "shots"),
         ],
