@@ -108,14 +108,10 @@ def joe() -> PiperSynthesizer:
     return joe_voice()
 
 
-@functools.cache
-def _ears() -> Ears:
-    return make_ears(VOICE)
-
-
 def ears() -> Ears:
-    """pocketsphinx wake spotter and recogniser (shared: each listener resets them)."""
-    return _ears()
+    """A fresh pocketsphinx wake spotter and recogniser: their noise normalisation adapts to
+    what they hear, so sharing them would make one test depend on the one before."""
+    return make_ears(VOICE)
 
 
 def speech(text: str, gain: float = 0.6) -> Samples:
