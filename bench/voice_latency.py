@@ -27,8 +27,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kiosk.assemble import build_engine, open_knowledge
 from kiosk.config import KioskConfig
@@ -36,6 +35,8 @@ from kiosk.speech.audio import Samples, resample
 from kiosk.speech.build import make_ears, make_voices
 from kiosk.speech.conversation import Conversation, converse
 from kiosk.speech.tts import Synthesizer
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CHATTER = (
     "Hello there, how are you today?",
