@@ -97,8 +97,8 @@ class VoiceConfig:
     """English wake phrase; every word must be in the recogniser's vocabulary."""
     wake_zh: str = "你好小安"
     """Chinese wake phrase, used when a Chinese vosk model is provisioned (`vosk_zh`)."""
-    wake_threshold: float = 1e-30
-    """pocketsphinx keyphrase threshold: larger (1e-10) misses more, smaller (1e-45) false
+    wake_threshold: float = 1e-40
+    """pocketsphinx keyphrase threshold: larger (1e-10) misses more, smaller (1e-50) false
     wakes more. Checked with bench/voice_latency.py (wake rate and false wakes)."""
     vosk_en: str = ""
     """Folder of a provisioned English vosk model (e.g. vosk-model-small-en-us-0.15); empty:
