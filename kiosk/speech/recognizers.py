@@ -222,10 +222,11 @@ class VoskRecognizer:
         return _tidy(" ".join([*self._done, last]))
 
 
+_SPELLED = re.compile(r"\b([a-z])\.(?=\s|$)")
 _BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff]) +(?=[\u3400-\u9fff])")
 
 
 def _tidy(text: str) -> str:
     """Recogniser output as text: spaces between Chinese characters dropped, [unk] removed."""
-    text = text.replace("[unk]", " ")
+    text = _SPELLED.sub(r"\1", text.replace("[unk]", " "))  # pocketsphinx spells "x. ray"
     return _BETWEEN_HAN.sub("", " ".join(text.split()))

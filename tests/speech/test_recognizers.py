@@ -91,3 +91,11 @@ def test_in_wake_mode_nothing_is_transcribed() -> None:
     for index in range(len(audio) // size):
         listener.process(Frame(audio[index * size : (index + 1) * size], index * 0.03))
     assert events == []
+
+
+def test_recogniser_output_is_tidied() -> None:
+    from kiosk.speech.recognizers import _tidy
+
+    assert _tidy("get a chest x. ray") == "get a chest x ray"
+    assert _tidy("你 好 小 安 [unk]") == "你好小安"
+    assert _tidy("  hello   there ") == "hello there"
