@@ -86,9 +86,11 @@ def main() -> None:
         if q["lang"] == "en" and q["kind"] in ("paraphrase", "offtopic", "asr")
     ][: args.limit]
 
+    ears = make_ears(config.voice)  # one set for the whole run, as a kiosk listens all day
+
     def run(audio: Samples, **options: object) -> Conversation:
         return converse(
-            config.voice, engine, make_ears(config.voice), voices, audio,
+            config.voice, engine, ears, voices, audio,
             realtime=not args.fast, stop_at_first_audio=True, **options,  # type: ignore[arg-type]
         )  # fmt: skip
 
