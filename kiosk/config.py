@@ -237,9 +237,9 @@ class VoiceConfig:
     """English wake phrase; every word must be in the recogniser's vocabulary."""
     wake_zh: str = "你好小安"
     """Chinese wake phrase, used when a Chinese vosk model is provisioned (`vosk_zh`)."""
-    wake_threshold: float = 1e-20
-    """pocketsphinx keyphrase threshold: larger (1e-10) misses more, smaller (1e-30) false
-    wakes more. Tuned with bench/voice_latency.py."""
+    wake_threshold: float = 1e-30
+    """pocketsphinx keyphrase threshold: larger (1e-10) misses more, smaller (1e-50) false
+    wakes more. Checked with bench/voice_latency.py (wake rate and false wakes)."""
     vosk_en: str = ""
     """Folder of a provisioned English vosk model (e.g. vosk-model-small-en-us-0.15); empty:
     pocketsphinx's packaged en-us model."""

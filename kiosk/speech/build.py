@@ -54,8 +54,9 @@ def make_ears(config: VoiceConfig) -> Ears:
         spotters.append(VoskWake(model, config.wake_en, "en", rate))
         recognizers["en"] = VoskRecognizer(model, "en", rate)
     else:
-        spotters.append(PocketsphinxWake(config.wake_en, rate, config.wake_threshold))
-        recognizers["en"] = PocketsphinxRecognizer(rate)
+        wake = PocketsphinxWake(config.wake_en, rate, config.wake_threshold)
+        spotters.append(wake)
+        recognizers["en"] = PocketsphinxRecognizer(rate, cmn_from=wake.cmn)
     return Ears(tuple(spotters), recognizers)
 
 

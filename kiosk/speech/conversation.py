@@ -38,6 +38,10 @@ class TurnRecord:
     interrupted: bool = False
     """True when barge-in cut the spoken answer."""
     timings: TurnTimings | None = None
+    speech_end_wall: float | None = None
+    """`time.monotonic()` when the end of the question's speech was fed."""
+    heard_wall: float | None = None
+    """`time.monotonic()` when the audio that closed the utterance was fed."""
 
     def to_json(self) -> dict[str, Any]:
         """The contract's fields, plus `interrupted`."""
@@ -92,9 +96,12 @@ class _Collector:
                 turns[-1].handoff = event.handoff
             case TurnTimings() if turns and turns[-1].transcript == event.question:
                 turns[-1].timings = event
-                if event.audio_wall is not None and event.speech_end_t is not None:
-                    fed = self._wall_at(event.speech_end_t)
-                    turns[-1].latency_ms = (event.audio_wall - fed) * 1000
+                if event.speech_end_t is not None and event.heard_t is not None:
+                    turns[-1].speech_end_wall = self._wall_at(event.speech_end_t)
+                    turns[-1].heard_wall = self._wall_at(event.heard_t)
+                    if event.audio_wall is not None:
+                        fed = turns[-1].speech_end_wall
+                        turns[-1].latency_ms = (event.audio_wall - fed) * 1000
             case SpeakingStopped(interrupted=True) if turns and turns[-1].answer is not None:
                 turns[-1].interrupted = True
             case _:
@@ -116,8 +123,12 @@ def converse(
     echo_gain: float = 0.0,
     desk: TicketDesk | None = None,
     gate_own_voice: bool = True,
+    stop_at_first_audio: bool = False,
 ) -> Conversation:
-    """Run `recording` (mono, at `config.sample_rate`) through the kiosk as its microphone."""
+    """Run `recording` (mono, at `config.sample_rate`) through the kiosk as its microphone.
+
+    `stop_at_first_audio` ends the run once the recording is over and an answer has started
+    to play (benchmarks measure latency, not the whole answer)."""
     conversation = Conversation()
     playback = PlaybackBuffer(PLAYBACK_RATE)
     speaking = SpeakingStage(voices, playback)
@@ -144,6 +155,8 @@ def converse(
     try:
 
         def quiet() -> bool:
+            if stop_at_first_audio and any(t.timings for t in conversation.turns):
+                return True
             return core.conductor.state in ("idle", "engaged") and playback.pending == 0
 
         conversation.speaker = room.run(core.settle, quiet, tail_s=config.silence_end_s + 1.0)

@@ -85,9 +85,9 @@ class Listener:
             if spotter.feed(pcm):
                 self._abort()  # the phrase is not part of the question that follows
                 self._post(WakeHeard(frame.t_end, spotter.phrase, spotter.lang))
+        self._preroll.append(pcm)  # also while spotting: a question may follow the phrase at once
         if self._mode != "ask":
             return
-        self._preroll.append(pcm)
         boundary = self._endpointer.process(FRAME_S, self._vad.is_speech(pcm))
         if self._recognizer is not None:
             partial = self._recognizer.feed(pcm)
@@ -115,6 +115,11 @@ class Listener:
             self._recognizer.feed(pcm)
         self._preroll.clear()
 
+    def _after(self, seconds: float) -> list[bytes]:
+        """The pre-roll frames of the last `seconds` (at least the current one)."""
+        count = max(1, min(len(self._preroll), int(seconds / FRAME_S)))
+        return list(self._preroll)[-count:]
+
     def _apply_controls(self) -> None:
         while True:
             try:
@@ -125,15 +130,17 @@ class Listener:
                 self._lang = "zh" if value == "zh" else "en"
             elif kind == "mode" and value != self._mode:
                 self._mode = "ask" if value == "ask" else "wake"
-                self._abort()
+                self._abort(keep_preroll=self._mode == "ask")
 
-    def _abort(self) -> None:
-        """Drop the utterance in progress and the audio before it."""
+    def _abort(self, keep_preroll: bool = False) -> None:
+        """Drop the utterance in progress (and the audio before it, unless `keep_preroll`:
+        what was said since the wake phrase belongs to the question)."""
         if self._recognizer is not None:
             self._recognizer.finish()
             self._recognizer = None
         self._endpointer.reset()
-        self._preroll.clear()
+        if not keep_preroll:
+            self._preroll.clear()
 
     def _strip_wake(self, text: str) -> str:
         for phrase in self._wake_words:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,6 +23,9 @@ class WakeSpotter(Protocol):
 
     phrase: str
     lang: Lang
+    ended_ago: float
+    """At the last detection: seconds from the end of the phrase to the end of the audio fed
+    (speech after it may already be the question)."""
 
     def feed(self, pcm: bytes) -> bool:
         """Take the next audio; True when the phrase was just heard (then it listens anew)."""
@@ -68,12 +72,17 @@ class PocketsphinxWake:
         self._decoder = _pocketsphinx_decoder(rate, keyphrase=self.phrase, kws_threshold=threshold)
         self._decoder.start_utt()
         self._fed = 0
+        self._rate = rate
         self._limit = rate * 2 * 60  # restart the search every minute of audio
+        self.ended_ago = 0.0
 
     def feed(self, pcm: bytes) -> bool:
         self._decoder.process_raw(pcm, False, False)
         self._fed += len(pcm)
         if self._decoder.hyp() is not None:
+            ends = [segment.end_frame for segment in self._decoder.seg()]
+            fed_s = self._fed / 2 / self._rate
+            self.ended_ago = max(0.0, fed_s - max(ends) / 100) if ends else 0.0  # 100 frames/s
             self.reset()
             return True
         if self._fed > self._limit:
@@ -85,19 +94,28 @@ class PocketsphinxWake:
         self._decoder.start_utt()
         self._fed = 0
 
+    def cmn(self) -> str:
+        """Its cepstral mean: what the room and the voice sound like, learnt from listening."""
+        return str(self._decoder.get_cmn(True))
+
 
 class PocketsphinxRecognizer:
     """Large-vocabulary English with pocketsphinx's packaged en-us model and language model."""
 
     lang: Lang = "en"
 
-    def __init__(self, rate: int) -> None:
+    def __init__(self, rate: int, cmn_from: Callable[[], str] | None = None) -> None:
+        """`cmn_from` gives the cepstral mean of a decoder that listens all the time (the wake
+        spotter): starting each utterance from it, the first words are not misheard."""
         self._decoder = _pocketsphinx_decoder(rate)
+        self._cmn_from = cmn_from
         self._fed = 0
         self._partial = ""
         self._bytes_per_partial = rate * 2 // 4  # a partial every quarter second
 
     def begin(self) -> None:
+        if self._cmn_from is not None:
+            self._decoder.set_cmn(self._cmn_from())
         self._decoder.start_utt()
         self._fed = 0
         self._partial = ""
@@ -150,6 +168,7 @@ class VoskWake:
         words = spell(phrase, known, "the vosk model")
         self.phrase = phrase
         self.lang = lang
+        self.ended_ago = 0.0
         self._spelled = " ".join(words)
         grammar = [self._spelled] + (["[unk]"] if known("[unk]") else [])
         self._recognizer = vosk.KaldiRecognizer(
@@ -203,10 +222,11 @@ class VoskRecognizer:
         return _tidy(" ".join([*self._done, last]))
 
 
+_SPELLED = re.compile(r"\b([a-z])\.(?=\s|$)")
 _BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff]) +(?=[\u3400-\u9fff])")
 
 
 def _tidy(text: str) -> str:
     """Recogniser output as text: spaces between Chinese characters dropped, [unk] removed."""
-    text = text.replace("[unk]", " ")
+    text = _SPELLED.sub(r"\1", text.replace("[unk]", " "))  # pocketsphinx spells "x. ray"
     return _BETWEEN_HAN.sub("", " ".join(text.split()))

@@ -65,7 +65,10 @@ class SpeakingStage:
         async for sentence in sentences:
             emit(AnswerSentence(now(), sentence, index, lang))
             index += 1
-            for text in clauses(sentence):
+            first = (
+                spoken.sentences == 0
+            )  # cut finer: the first audio is what the visitor waits for
+            for text in clauses(sentence, *((40, 15) if first else (70, 25))):
                 await self._say(text, voice, spoken, emit, now, on_playing)
 
     async def _say(

