@@ -43,6 +43,7 @@ def open_knowledge(
         Tokenizer(),
         progress,
         rebuild=rebuild,
+        chroma_url=config.retrieval.chroma_url,
     )
     return Knowledge(loaded, Retriever(index, config.retrieval), folder)
 

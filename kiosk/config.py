@@ -48,6 +48,11 @@ class RetrievalConfig:
     """Matching an answer text counts slightly less than matching a question."""
     dense_candidates: int = 40
     """How many nearest texts chromadb returns per query."""
+    chroma_url: str = ""
+    """Fleet mode: the Chroma server (`chroma run`) many kiosks share, e.g.
+    "http://10.0.0.2:8000"; each pack version is one collection there, built by the first
+    kiosk that needs it. Empty: the index is a local chromadb folder in the data dir. The
+    classifier and BM25 stay on each kiosk either way (docs/fleet.md)."""
 
 
 @dataclass(frozen=True, slots=True)

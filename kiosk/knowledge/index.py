@@ -25,6 +25,7 @@ from kiosk.knowledge.classifier import EntryClassifier
 from kiosk.knowledge.docs import doc_sentences
 from kiosk.knowledge.embed import Embedder, KioskEmbeddingFunction, Vectors
 from kiosk.knowledge.pack import Pack
+from kiosk.knowledge.store import open_store
 from kiosk.knowledge.text import Tokenizer
 from kiosk.lang import Lang
 
@@ -163,32 +164,23 @@ def open_index(
     progress: Progress | None = None,
     *,
     rebuild: bool = False,
+    chroma_url: str = "",
 ) -> KnowledgeIndex:
-    """Open the pack's index, building or rebuilding it first when missing or stale."""
-    import chromadb
-    from chromadb.config import Settings
-
+    """Open the pack's index, building or rebuilding it first when missing or stale; the
+    collection is on a shared Chroma server when `chroma_url` is set (kiosk/knowledge/store.py)."""
     folder = index_folder(data_dir, pack)
     items = indexed_texts(pack)
     try:
         with _locked(folder):
             classifier = None if rebuild else EntryClassifier.load(folder / "classifier.npz")
             stale = classifier is None or not is_fresh(data_dir, pack, embedder)
-            client = chromadb.PersistentClient(
-                path=str(folder / "chroma"),
-                settings=Settings(anonymized_telemetry=False, allow_reset=False),
-            )
-            if stale and COLLECTION in [c.name for c in client.list_collections()]:
-                # Delete through the client: chromadb keeps one client per path per process.
-                client.delete_collection(COLLECTION)
-            collection = client.get_or_create_collection(
-                COLLECTION,
-                embedding_function=KioskEmbeddingFunction(embedder),  # type: ignore[arg-type]
-                metadata={"hnsw:space": "cosine"},
-            )
+            version = str(_manifest_for(pack, embedder, len(items)))
+            store = open_store(chroma_url, folder, pack.id, version)
+            collection, stale = store.open(KioskEmbeddingFunction(embedder), stale)
             if stale or classifier is None:  # (None only when stale; for mypy)
                 (folder / "manifest.json").unlink(missing_ok=True)
                 classifier = _build(collection, items, embedder, progress)
+                collection = store.publish(collection)
                 classifier.save(folder / "classifier.npz")
                 _manifest_for(pack, embedder, len(items)).write(folder / "manifest.json")
     except OSError as exc:
