@@ -222,7 +222,13 @@ class Appliance:
             if self._inputs.audio_in is not None
             else np.zeros(0, dtype=np.float32)
         )
-        self.room = SimulatedRoom(recording, self.listener, self.playback, realtime=True)
+        self.room = SimulatedRoom(
+            recording,
+            self.listener,
+            self.playback,
+            realtime=True,
+            keep_track=self._inputs.audio_out is not None,
+        )
         room = self.room
         self._spawn(
             "room", lambda: room.run(None, self._stopping.is_set, tail_s=0.0, limit_s=1e9)

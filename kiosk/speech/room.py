@@ -30,6 +30,7 @@ class SimulatedRoom:
         *,
         realtime: bool,
         echo_gain: float = 0.0,
+        keep_track: bool = True,
     ) -> None:
         import soxr
 
@@ -43,7 +44,9 @@ class SimulatedRoom:
         self._steps = 0
         self._walls: list[float] = []
         self.speaker: list[Samples] = []
-        """The speaker track so far, block by block, at the playback rate."""
+        """The speaker track so far, block by block, at the playback rate (empty unless
+        `keep_track`: a kiosk that runs for days keeps none)."""
+        self._keep_track = keep_track
 
     def now(self) -> float:
         """The microphone clock: wall time in real time, else simulated (recording position)."""
@@ -92,7 +95,8 @@ class SimulatedRoom:
             if delay > 0:
                 time.sleep(delay)
         played = self._playback.pull(count)
-        self.speaker.append(played)
+        if self._keep_track:
+            self.speaker.append(played)
         if self._echo_gain:
             heard = self._echo.resample_chunk(played)[:size]
             mic[size - len(heard) :] += self._echo_gain * heard  # the resampler lags a little
