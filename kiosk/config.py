@@ -34,7 +34,14 @@ class RetrievalConfig:
     GGUF embedding model from the offline bundle (e.g. multilingual-e5-base), run by llama.cpp.
     The index rebuilds itself when this changes; retune the gate for a new model."""
     classifier_weight: float = 0.6
-    """Share of the entry classifier's probability in the fused score."""
+    """Share of the entry classifier's (size-adjusted) probability in the fused score."""
+    classifier_reference_sources: int = 70
+    """Pack size (FAQ entries + doc sections) the gate was tuned at. A softmax over fewer
+    sources gives every source more probability, so a small pack would answer more readily;
+    the probability is scaled by (sources / this) ** `classifier_size_exponent` (capped at 1)
+    so one threshold holds for packs of different sizes (docs/retrieval.md)."""
+    classifier_size_exponent: float = 0.5
+    """How strongly the classifier's probability is adjusted for pack size; 0 turns it off."""
     dense_weight: float = 0.3
     """Share of the best embedding similarity in the fused score; the rest is BM25."""
     dense_floor: float = 0.40
@@ -42,7 +49,7 @@ class RetrievalConfig:
     counts as zero."""
     dense_ceiling: float = 0.80
     """Cosine at or above which the dense signal counts as certain."""
-    threshold: float = 0.25
+    threshold: float = 0.26
     """Fused score below which the kiosk hands off to staff instead of answering."""
     answer_penalty: float = 0.03
     """Matching an answer text counts slightly less than matching a question."""

