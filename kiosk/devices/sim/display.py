@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import serial
 from pymodbus.pdu.register_message import WriteMultipleRegistersRequest
 from pymodbus.server import ModbusSerialServer
 from pymodbus.simulator import DataType, SimData, SimDevice
@@ -18,38 +17,20 @@ from kiosk.devices.line_protocol import LineCodec, LineReader
 from kiosk.devices.link import PORT_ERRORS
 from kiosk.devices.modbus_display import registers_ticket
 from kiosk.devices.profiles import DisplayProfile
+from kiosk.devices.sim.farend import FarEndDevice
 from kiosk.devices.sim.report import DeviceNote, DisplayShowed, SimEvent
 
 
-class VirtualLineDisplay:
+class VirtualLineDisplay(FarEndDevice):
     """An LED sign on the far end of a pty pair: prints each valid frame it receives."""
+
+    thread_name = "virtual display"
 
     def __init__(self, far_end: Path, profile: DisplayProfile,
                  on_event: Callable[[SimEvent], None]) -> None:
-        self.far_end = Path(far_end)
+        super().__init__(far_end)
         self._reader = LineReader(LineCodec(profile))
         self._on_event = on_event
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._port: serial.Serial | None = None
-
-    def start(self) -> None:
-        """Power on."""
-        self._port = serial.Serial(str(self.far_end), timeout=0.05)
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="virtual display", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Power off."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-        if self._port is not None:
-            with contextlib.suppress(*PORT_ERRORS):
-                self._port.close()
-            self._port = None
 
     def _run(self) -> None:
         port = self._port

@@ -6,14 +6,10 @@ status handling and its spool are exercised exactly as with a real printer.
 
 from __future__ import annotations
 
-import contextlib
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
-
-import serial
 
 from kiosk.devices.escpos_decode import EscPosDecoder, Page, PageCollector, StatusRequest
 from kiosk.devices.link import PORT_ERRORS
@@ -26,6 +22,7 @@ from kiosk.devices.printer_status import (
     PAPER_STOP,
 )
 from kiosk.devices.sim import preview
+from kiosk.devices.sim.farend import FarEndDevice
 from kiosk.devices.sim.report import DeviceNote, SimEvent, TicketPrinted
 
 Paper = Literal["ok", "low", "out"]
@@ -34,8 +31,10 @@ IDLE_END_S = 0.3
 """Silence after which a job without a cut (58 mm printers) counts as finished."""
 
 
-class VirtualPrinter:
+class VirtualPrinter(FarEndDevice):
     """An ESC/POS printer on the far end of a pty pair."""
+
+    thread_name = "virtual printer"
 
     def __init__(
         self,
@@ -45,7 +44,7 @@ class VirtualPrinter:
         preview_dir: Path | None = None,
         dots: int = 576,
     ) -> None:
-        self.far_end = Path(far_end)
+        super().__init__(far_end)
         self.paper: Paper = "ok"
         self.cover_open = False
         self.roll: int | None = None
@@ -55,27 +54,6 @@ class VirtualPrinter:
         self._preview_dir = preview_dir
         self._dots = dots
         self._printed = 0
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._port: serial.Serial | None = None
-
-    def start(self) -> None:
-        """Power on: open the far end and start reading (a fresh buffer, as after a reboot)."""
-        self._port = serial.Serial(str(self.far_end), timeout=0.05)
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="virtual printer", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Power off: stop reading and close the far end."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-        if self._port is not None:
-            with contextlib.suppress(*PORT_ERRORS):
-                self._port.close()
-            self._port = None
 
     def status_byte(self, n: int) -> int:
         """The answer to DLE EOT n in the current state."""
