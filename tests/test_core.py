@@ -229,3 +229,20 @@ def test_an_approaching_visitor_is_greeted_then_heard_without_the_wake_phrase(
     states = [e.state for e in recorder.events if isinstance(e, StateChanged)]
     assert states == ["engaged", "speaking", "engaged"]
     assert core.conductor.mic == "ask"  # listening for a question, no wake phrase needed
+
+
+def test_a_follow_up_question_after_the_answer_needs_no_wake_phrase(
+    helpdesk: AnswerEngine,
+) -> None:
+    audio = recording(
+        0.5,
+        speech("Hello kiosk."),
+        0.4,
+        speech("Where are the toilets?"),
+        5.5,  # the answer plays (about 3 s), then the visitor asks again
+        speech("When do you open?"),
+        1.0,
+    )
+    first, second = talk(helpdesk, audio).records()
+    assert first.sources == ("toilets",)
+    assert second.wake and second.sources == ("opening-hours",)
