@@ -21,6 +21,7 @@ import argparse
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -64,6 +65,35 @@ def pause(seconds: float) -> Samples:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def barge_in_ms(engine: object, voices: dict[str, Synthesizer], config: KioskConfig) -> list[float]:
+    """Touch during a spoken answer → speaker buffer empty, ten times (wall clock)."""
+    from kiosk.core import Core
+    from kiosk.events import QuestionTapped, SpeakingStarted, Touched
+    from kiosk.speech.audio import PlaybackBuffer
+    from kiosk.speech.speaking import SpeakingStage
+
+    playback = PlaybackBuffer(22050)
+    core = Core(config.voice, engine, SpeakingStage(voices, playback), tick_s=0.02)  # type: ignore[arg-type]
+    started = threading.Event()
+    core.subscribe(lambda e: started.set() if isinstance(e, SpeakingStarted) else None)
+    core.start()
+    cuts: list[float] = []
+    try:
+        for _ in range(10):
+            started.clear()
+            core.post(QuestionTapped(time.monotonic(), "Where is the pharmacy?", "en"))
+            started.wait(30)
+            touched = time.monotonic()
+            core.post(Touched(touched))
+            while playback.pending > 0 and time.monotonic() - touched < 5:
+                time.sleep(0.0005)
+            cuts.append((time.monotonic() - touched) * 1000)
+            time.sleep(0.3)
+    finally:
+        core.stop()
+    return cuts
 
 
 def main() -> None:
@@ -136,6 +166,7 @@ def main() -> None:
         for text in answers[:10]
     )
 
+    cuts = barge_in_ms(engine, voices, config)  # type: ignore[arg-type]
     count = len(questions)
     pace = "as fast as possible" if args.fast else "real time"
     print(f"\n{count} questions ({pace}), {time.perf_counter() - started:.0f} s")
@@ -143,6 +174,8 @@ def main() -> None:
     print(f"right source (or handoff when none expected): {right}/{count}")
     print(f"false wakes: chatter {chatter_wakes}/{len(CHATTER)}, "
           f"own answers played back {echo_wakes}/{min(10, len(answers))}")  # fmt: skip
+    print(f"barge-in (touch → speaker buffer empty): p50 {statistics.median(cuts):.1f} ms, "
+          f"max {max(cuts):.1f} ms, plus one 20 ms device block")  # fmt: skip
     if parts["total"]:
         print("end of speech → first answer audio (ms):    p50     p95")
         for name, label in (

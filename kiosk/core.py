@@ -13,17 +13,16 @@ Tickets go through a `TicketDesk`: the queue (kiosk/queue.py) implements it for 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from kiosk.answer.engine import AnswerEngine, Session
-from kiosk.answer.sentences import split_sentences
 from kiosk.answer.types import Answer as AnswerResult
-from kiosk.answer.types import Sentence
 from kiosk.conductor import (
     Answer,
     Cancel,
@@ -53,12 +52,12 @@ from kiosk.events import (
     OutputEvent,
     PartialTranscript,
     SpeakingStopped,
-    TurnTimings,
     WakeHeard,
 )
 from kiosk.lang import Lang
 from kiosk.speech.gate import EchoGate
-from kiosk.speech.speaking import SpeakingStage, Spoken
+from kiosk.speech.speaking import SpeakingStage
+from kiosk.speech.turn import Turn, answer_sentences, fixed_sentences
 
 _LOG = logging.getLogger(__name__)
 
@@ -102,17 +101,6 @@ class Microphone(Protocol):
     def set_lang(self, lang: Lang) -> None: ...
 
 
-@dataclass(slots=True)
-class _Turn:
-    number: int
-    question: str
-    task: asyncio.Task[None] | None = None
-    spoken: Spoken = field(default_factory=Spoken)
-    heard: FinalTranscript | None = None
-    received_wall: float = 0.0
-    answer_wall: float = 0.0
-
-
 class Core:
     """Runs the conductor and the turns; implements the `Core` protocol of kiosk/events.py."""
 
@@ -140,7 +128,7 @@ class Core:
         self._session = Session(lang)
         self._gate = EchoGate(wake_phrases, config.echo_tail_s)
         self._subscribers: list[Callable[[OutputEvent], None]] = []
-        self._turn: _Turn | None = None
+        self._turn: Turn | None = None
         self._last_final: tuple[FinalTranscript, float] | None = None
         self._busy = 0
         self._idle = threading.Condition()
@@ -252,11 +240,14 @@ class Core:
                 self._session.lang = lang
                 if self._mic is not None:
                     self._mic.set_lang(lang)
-            case Greet(turn=turn, lang=lang):
+            case Greet(turn=number, lang=lang):
                 greeting = self._engine.pack.greeting.get(lang)
-                self._begin(_Turn(turn, ""), self._fixed(greeting), lang)
-            case Answer(turn=turn, question=question, lang=lang):
-                self._begin(self._new_turn(turn, question), self._answer(question), lang)
+                self._begin(Turn(number, ""), fixed_sentences(greeting), lang)
+            case Answer(turn=number, question=question, lang=lang):
+                turn = self._new_turn(number, question)
+                answered = functools.partial(self._answered, turn, question)
+                sentences = answer_sentences(self._engine, question, self._session, turn, answered)
+                self._begin(turn, sentences, lang)
             case Cancel():
                 self._silence(interrupted=True)
             case TakeTicket(service=service):
@@ -277,20 +268,20 @@ class Core:
             self._handle(PlaybackEnded(self._clock(), turn.number))
         self._handle(Tick(self._clock()))
 
-    def _heard_out(self, turn: _Turn) -> float:
+    def _heard_out(self, turn: Turn) -> float:
         """Playback-clock time after which the turn's audio (and its echo) has died away."""
         return turn.spoken.end_clock + self._config.echo_tail_s
 
     # ---- turns -------------------------------------------------------------------------------
 
-    def _new_turn(self, number: int, question: str) -> _Turn:
-        turn = _Turn(number, question, received_wall=time.monotonic())
+    def _new_turn(self, number: int, question: str) -> Turn:
+        turn = Turn(number, question, received_wall=time.monotonic())
         if self._last_final is not None and self._last_final[0].text.strip() == question:
             turn.heard, turn.received_wall = self._last_final
         self._last_final = None
         return turn
 
-    def _begin(self, turn: _Turn, sentences: AsyncIterator[str], lang: Lang) -> None:
+    def _begin(self, turn: Turn, sentences: AsyncIterator[str], lang: Lang) -> None:
         self._silence(interrupted=True)  # a new turn always replaces the old one
         self._turn = turn
         with self._idle:
@@ -298,7 +289,7 @@ class Core:
         turn.task = self._loop.create_task(self._speak(turn, sentences, lang))
         turn.task.add_done_callback(lambda _: self._done())
 
-    async def _speak(self, turn: _Turn, sentences: AsyncIterator[str], lang: Lang) -> None:
+    async def _speak(self, turn: Turn, sentences: AsyncIterator[str], lang: Lang) -> None:
         def playing(text: str, start: float, end: float) -> None:
             if turn.spoken.sentences == 1:
                 self._handle(PlaybackStarted(self._clock(), turn.number))
@@ -313,52 +304,17 @@ class Core:
         except Exception:  # a broken voice: say nothing rather than hang the turn
             _LOG.exception("core: speaking turn %d failed", turn.number)
         if turn.question:
-            self._emit(self._timings(turn))
+            self._emit(turn.timings(self._clock()))
 
-    async def _fixed(self, text: str) -> AsyncIterator[str]:
-        for sentence in split_sentences(text):
-            yield sentence
-
-    async def _answer(self, question: str) -> AsyncIterator[str]:
-        """The answer's sentences as they are ready; the answer itself is reported at its end."""
-        turn = self._turn
-        assert turn is not None
-        loop = asyncio.get_running_loop()
-        result: AnswerResult | None = None
-        try:
-            if self._engine.generative:
-                async for item in self._engine.stream(question, self._session):
-                    if isinstance(item, Sentence):
-                        turn.answer_wall = turn.answer_wall or time.monotonic()
-                        yield item.text
-                    else:
-                        result = item
-            else:
-                result = await loop.run_in_executor(None, self._engine.ask, question, self._session)
-                turn.answer_wall = time.monotonic()
-                for sentence in split_sentences(result.text):
-                    yield sentence
-        except KioskError:
-            raise
-        except Exception:  # a failed turn becomes the pack's handoff, never silence
-            _LOG.exception("core: answering %r failed; handing off", question)
-            result = self._engine.handoff(question, self._session)
-            turn.answer_wall = time.monotonic()
-            for sentence in split_sentences(result.text):
-                yield sentence
-        if result is not None:
-            self._emit(
-                AnswerReady(
-                    self._clock(),
-                    question,
-                    result.text,
-                    result.sources,
-                    result.handoff,
-                    result.lang,
-                    result.action,
-                )
+    def _answered(self, turn: Turn, question: str, result: AnswerResult) -> None:
+        now = self._clock()
+        self._emit(
+            AnswerReady(
+                now, question, result.text, result.sources, result.handoff, result.lang,
+                result.action,
             )
-            self._handle(TurnAnswered(self._clock(), turn.number, result.action, result.handoff))
+        )  # fmt: skip
+        self._handle(TurnAnswered(now, turn.number, result.action, result.handoff))
 
     def _silence(self, *, interrupted: bool) -> None:
         """Cut the current turn: cancel its task and flush the speaker, in this same step."""
@@ -382,15 +338,3 @@ class Core:
             _LOG.error("core: no ticket for service %s: %s", service, exc)
             return
         self._handle(TicketTaken(self._clock(), ticket.number, ticket.service, ticket.waiting))
-
-    def _timings(self, turn: _Turn) -> TurnTimings:
-        return TurnTimings(
-            self._clock(),
-            turn.number,
-            turn.question,
-            turn.heard.speech_end_t if turn.heard else None,
-            turn.heard.t if turn.heard else None,
-            turn.received_wall,
-            turn.answer_wall or turn.received_wall,
-            turn.spoken.first_audio_wall,
-        )

@@ -26,6 +26,7 @@ from kiosk.events import (
     StateChanged,
     TicketIssued,
     Touched,
+    VisitorApproached,
 )
 from kiosk.speech.audio import PlaybackBuffer, resample, to_int16
 from kiosk.speech.conversation import PLAYBACK_RATE, Conversation, converse
@@ -198,3 +199,50 @@ def test_asking_for_a_ticket_commits_one_at_the_desk(helpdesk: AnswerEngine) -> 
     assert [t.number for t in desk.issued] == ["B001"]
     ready = [e for e in conversation.events if isinstance(e, AnswerReady)]
     assert ready[0].action == "ticket:B"
+
+
+def test_an_approaching_visitor_is_greeted_then_heard_without_the_wake_phrase(
+    helpdesk: AnswerEngine,
+) -> None:
+    playback = PlaybackBuffer(PLAYBACK_RATE)
+    core = Core(VOICE, helpdesk, SpeakingStage({"en": joe()}, playback), tick_s=0.01)
+    recorder = _Recorder()
+    core.subscribe(recorder)
+    playing = threading.Event()
+
+    def speaker() -> None:  # a speaker at ten times real speed
+        while not playing.is_set():
+            playback.pull(PLAYBACK_RATE // 100)
+            time.sleep(0.001)
+
+    threading.Thread(target=speaker, daemon=True).start()
+    core.start()
+    try:
+        core.post(VisitorApproached(time.monotonic(), frame=30))
+        recorder.wait_for(SpeakingStopped)
+        recorder.wait_for(StateChanged, count=3)
+    finally:
+        playing.set()
+        core.stop()
+    said = [e.text for e in recorder.events if isinstance(e, SpeakingStarted)]
+    assert said == ["Hello, welcome to the help desk."]
+    states = [e.state for e in recorder.events if isinstance(e, StateChanged)]
+    assert states == ["engaged", "speaking", "engaged"]
+    assert core.conductor.mic == "ask"  # listening for a question, no wake phrase needed
+
+
+def test_a_follow_up_question_after_the_answer_needs_no_wake_phrase(
+    helpdesk: AnswerEngine,
+) -> None:
+    audio = recording(
+        0.5,
+        speech("Hello kiosk."),
+        0.4,
+        speech("Where are the toilets?"),
+        5.5,  # the answer plays (about 3 s), then the visitor asks again
+        speech("When do you open?"),
+        1.0,
+    )
+    first, second = talk(helpdesk, audio).records()
+    assert first.sources == ("toilets",)
+    assert second.wake and second.sources == ("opening-hours",)
