@@ -108,7 +108,9 @@ def llama_server(model: Path, log: Path, *, threads: int = 1,
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model),
                "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(context),
                "--n_threads", str(threads), "--n_threads_batch", str(threads),
-               "--verbose", "False"]
+               # Its default cuts the running completion short whenever another request
+               # arrives: with many kiosks, most answers would come back empty.
+               "--interrupt_requests", "False", "--verbose", "False"]
     headers = {}
     if api_key:
         command += ["--api_key", api_key]
