@@ -249,7 +249,7 @@ class VoiceConfig:
     """English wake phrase; every word must be in the recogniser's vocabulary."""
     wake_zh: str = "你好小安"
     """Chinese wake phrase, used when a Chinese vosk model is provisioned (`vosk_zh`)."""
-    wake_threshold: float = 1e-30
+    wake_threshold: float = 1e-15
     """pocketsphinx keyphrase threshold: larger (1e-10) misses more, smaller (1e-50) false
     wakes more. Checked with bench/voice_latency.py (wake rate and false wakes)."""
     vosk_en: str = ""
