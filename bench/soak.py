@@ -15,8 +15,9 @@ listener and speaker). Visitors take turns, over and over, until the time is up:
 - ticket: the take-ticket button for a service; a `TicketIssued` must follow, and at the end
   the queue database must hold exactly the tickets announced (none lost);
 - presence: a synthetic hall video (matplotlib's grace_hopper.jpg walking up to the kiosk and
-  away, the vision tests' builder) through kiosk/vision/runner.py; the kiosk must notice the
-  approach, greet, and notice the leave.
+  away, the vision tests' builder) looping through one kiosk/vision/runner.py for the whole
+  soak, as a running kiosk keeps its camera; the kiosk must notice the approach, greet, and
+  notice the leave.
 
 Every `--every` seconds and at the end it prints turns handled, errors, RSS (and its slope in
 MB/min, from the second sample on, after warm-up), open file descriptors and threads. An error
@@ -72,6 +73,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-") as temp:
         kiosk = SoakKiosk(Path(temp), stats, args.pack)
+        visitors: Visitors | None = None
         try:
             visitors = Visitors(kiosk, Path(temp))
             stats.start()
@@ -84,6 +86,8 @@ def main() -> int:
             kiosk.check_queue()
         finally:
             stop.set()
+            if visitors is not None:
+                visitors.close()
             kiosk.close()
         report(final=True)
         for error in stats.errors[:10]:

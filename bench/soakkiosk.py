@@ -43,6 +43,8 @@ from kiosk.speech.listener import Listener
 from kiosk.speech.room import SimulatedRoom
 from kiosk.speech.speaking import SpeakingStage
 from kiosk.speech.tts import joe_voice
+from kiosk.vision.frames import VideoFileSource
+from kiosk.vision.runner import PresenceRunner
 
 VOICE_QUESTIONS = ("When does the metro open?", "Where can I buy a ticket?",
                    "Is there a toilet in the station?", "Can I take my bicycle on the train?")
@@ -211,6 +213,9 @@ class Visitors:
         self.recordings = [np.concatenate([_silence(0.5), hello, _silence(0.6), said(question),
                                            _silence(0.3)]) for question in VOICE_QUESTIONS]
         self.video = _hall_video(folder / "visitor.avi")
+        self._runner: PresenceRunner | None = None
+        self._seen: list[type] = []
+        self._watching = False
         kinds = (self.voice, self.touch, self.ticket, self.presence)
         self._next = itertools.cycle(
             [(kind, n) for n in range(len(VOICE_QUESTIONS)) for kind in kinds])
@@ -255,33 +260,53 @@ class Visitors:
         self._expect("ticket", TicketIssued, f"ticket for service {service}")
 
     def presence(self, number: int) -> None:
-        from kiosk.vision.frames import VideoFileSource
-        from kiosk.vision.runner import PresenceRunner
-
-        seen: list[type] = []
-
-        def post(event: object) -> None:
-            seen.append(type(event))
-            if isinstance(event, DeviceStatus):
-                if event.status == "fail":
-                    self.kiosk.stats.error(f"camera: {event.detail}")
-            elif isinstance(event, VisitorApproached | VisitorLeft):
-                self.kiosk.core.post(event)
-
-        runner = PresenceRunner(self.kiosk.config.presence, VideoFileSource(self.video), post,
-                                realtime=True)
-        runner.start()
+        """The hall video loops on one presence runner for the whole soak, as a running kiosk
+        keeps its camera and detector; a presence visitor is watched from one approach to the
+        leave that follows it."""
+        runner = self._presence_runner()
+        self._seen = []
+        self._watching = True
         try:
-            self.kiosk.play(_silence(1.0), until=lambda: not runner.running, limit_s=60.0)
+            self.kiosk.play(_silence(1.0), until=self._approached_and_left, limit_s=60.0)
         finally:
-            runner.stop()
+            self._watching = False
+        if not runner.running:
+            self.kiosk.stats.error("presence: the runner stopped")
         greeted = any(isinstance(e, SpeakingStarted) for e in list(self.kiosk.events))
-        if VisitorApproached in seen and VisitorLeft in seen and greeted:
+        if self._approached_and_left() and greeted:
             self.kiosk.stats.turn("presence")
         else:
-            names = sorted({kind.__name__ for kind in seen})
+            names = sorted({kind.__name__ for kind in self._seen})
             self.kiosk.stats.error(f"presence: approach, greeting or leave missing "
                                    f"(greeted={greeted}, seen {names})")
+
+    def _approached_and_left(self) -> bool:
+        seen = list(self._seen)
+        if VisitorApproached not in seen:
+            return False
+        return VisitorLeft in seen[seen.index(VisitorApproached):]
+
+    def _presence_runner(self) -> PresenceRunner:
+        if self._runner is None:
+            self._runner = PresenceRunner(self.kiosk.config.presence,
+                                          VideoFileSource(self.video), self._on_presence,
+                                          realtime=True, loop=True)
+            self._runner.start()
+        return self._runner
+
+    def _on_presence(self, event: object) -> None:
+        if isinstance(event, DeviceStatus) and event.status == "fail":
+            self.kiosk.stats.error(f"camera: {event.detail}")
+        if not self._watching:
+            return  # the visitor in the video walks on between presence visits: not watched
+        self._seen.append(type(event))
+        if isinstance(event, VisitorApproached | VisitorLeft):
+            self.kiosk.core.post(event)
+
+    def close(self) -> None:
+        """Stop the presence runner."""
+        if self._runner is not None:
+            self._runner.stop()
 
     def _arrived(self, wanted: type) -> Callable[[], bool]:
         return lambda: any(isinstance(e, wanted) for e in list(self.kiosk.events))
