@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Callable, Generator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from kiosk.answer.generative import GenerativeAnswerer
@@ -18,11 +14,14 @@ from kiosk.answer.llm import ChatMessage
 from kiosk.answer.llm_openai import OpenAIBackend
 from kiosk.answer.types import Generated, Sentence
 from kiosk.answer.worker import LLMWorker
-from kiosk.config import LLMConfig
+from kiosk.config import REPO_ROOT, LLMConfig
 from kiosk.errors import LLMError
 from kiosk.knowledge.pack import Pack
 from kiosk.knowledge.retrieve import Hit
 from kiosk.knowledge.text import Tokenizer
+
+sys.path.insert(0, str(REPO_ROOT / "bench"))
+from fleetservers import free_port, llama_server  # the one loopback server launcher
 
 SCRIPT = "We are open from 9 am to 9 pm every day. The wifi password is reading2024."
 KEY = "test-key-4711"
@@ -31,50 +30,14 @@ MESSAGES = (ChatMessage("system", "You are a test."), ChatMessage("user", "When 
 MakeConfig = Callable[..., LLMConfig]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 @pytest.fixture(scope="module")
 def server(toy_model: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
            ) -> Generator[str, None, None]:
     """llama.cpp's OpenAI-compatible server on 127.0.0.1, needing an API key; yields its /v1 URL."""
     pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
-    port = free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(toy_model(SCRIPT)),
-               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
-               "--n_threads", "1", "--n_threads_batch", "1", "--api_key", KEY,
-               "--verbose", "False"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server exited: {log.read_text(errors='replace')[-2000:]}")
-            try:
-                if httpx.get(f"{url}/models", headers={"Authorization": f"Bearer {KEY}"},
-                             timeout=2, trust_env=False).status_code == httpx.codes.OK:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                tail = log.read_text(errors="replace")[-2000:]
-                pytest.fail(f"the server did not come up: {tail}")
-            time.sleep(0.2)
+    with llama_server(toy_model(SCRIPT), log, api_key=KEY) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
