@@ -258,6 +258,13 @@ class VoiceConfig:
     vosk_zh: str = ""
     """Folder of a provisioned Chinese vosk model (e.g. vosk-model-small-cn-0.22); empty: no
     Chinese recognition."""
+    whisper: str = "packaged"
+    """The English final transcript: "packaged" (Whisper base, from the packages the set-up
+    installs), a faster-whisper model folder (or `model:NAME`), or "" for pocketsphinx alone.
+    pocketsphinx still spots the wake phrase and gives the live captions; not used when
+    `vosk_en` is set."""
+    whisper_threads: int = 2
+    """CPU threads Whisper decodes with."""
     piper_en: str = ""
     """A piper voice (.onnx, with its .onnx.json beside it) for English; empty: joe-us."""
     piper_zh: str = ""

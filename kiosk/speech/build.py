@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from kiosk.config import VoiceConfig
 from kiosk.lang import Lang
@@ -35,7 +36,8 @@ class Ears:
 
 
 def make_ears(config: VoiceConfig) -> Ears:
-    """vosk where a model is provisioned, pocketsphinx en-us for English otherwise.
+    """vosk where a model is provisioned; for English otherwise pocketsphinx en-us (wake phrase,
+    captions) with Whisper for the final transcript (`voice.whisper`).
 
     Raises `WakeWordError` when a wake phrase has a word the model cannot recognise, and
     `ModelError` when a configured model folder is missing or broken.
@@ -56,8 +58,19 @@ def make_ears(config: VoiceConfig) -> Ears:
     else:
         wake = PocketsphinxWake(config.wake_en, rate, config.wake_threshold)
         spotters.append(wake)
-        recognizers["en"] = PocketsphinxRecognizer(rate, cmn_from=wake.cmn)
+        streaming = PocketsphinxRecognizer(rate, cmn_from=wake.cmn)
+        recognizers["en"] = _with_whisper(config, streaming) if config.whisper else streaming
     return Ears(tuple(spotters), recognizers)
+
+
+def _with_whisper(config: VoiceConfig, partials: Recognizer) -> Recognizer:
+    """Whisper for the final English transcript, the streaming recogniser for captions."""
+    from kiosk.speech.whisper import PACKAGED, WhisperRecognizer, load_whisper, packaged_model
+
+    folder = packaged_model() if config.whisper == PACKAGED else Path(config.whisper).expanduser()
+    model = load_whisper(folder, config.whisper_threads)
+    return WhisperRecognizer(model, "en", config.sample_rate, partials=partials,
+                             silence_end_s=config.silence_end_s)
 
 
 def make_voices(
@@ -68,8 +81,6 @@ def make_voices(
     for lang in langs:
         path = config.piper_zh if lang == "zh" else config.piper_en
         if path:
-            from pathlib import Path
-
             voices[lang] = PiperSynthesizer(Path(path).expanduser())
         elif lang == "en":
             voices[lang] = joe_voice()

