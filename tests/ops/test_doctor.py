@@ -128,3 +128,15 @@ def test_log_permissions(tmp_path: Path) -> None:
     assert system.check_log(context).status == "ok"
     os.chmod(context.data_dir / "log" / "conversations.db", 0o644)
     assert system.check_log(context).status == "warn"
+
+
+def test_a_missing_whisper_model_fails(tmp_path: Path) -> None:
+    from kiosk.config import VoiceConfig
+
+    models = ModelsConfig(models_dir=str(tmp_path / "none"))
+    folder = KioskConfig(models=models, voice=VoiceConfig(whisper=str(tmp_path / "nowhere")))
+    check = system.check_models(_context(tmp_path, folder))
+    assert check.status == "fail" and "faster-whisper" in check.detail
+    assert 'whisper = ""' in check.hint
+    alone = KioskConfig(models=models, voice=VoiceConfig(whisper=""))
+    assert system.check_models(_context(tmp_path, alone)).status == "ok"
