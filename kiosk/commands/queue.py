@@ -18,6 +18,7 @@ from kiosk.config import KioskConfig
 if TYPE_CHECKING:
     from kiosk.devices.display import QueueDisplay
     from kiosk.queue.desk import TicketDesk
+    from kiosk.queue.model import Call
 
 
 def register(commands: Commands) -> None:
@@ -140,35 +141,28 @@ def _check_counter(config: KioskConfig, counter: int) -> None:
 
 def _call(config: KioskConfig, args: argparse.Namespace) -> int:
     _check_counter(config, args.counter)
-    desk = _desk(config, args)
-    display = _display(config, args)
+    desk, display = _desk(config, args), _display(config, args)
     services = (desk.service(args.service).code,) if args.service else ()
     call = desk.store.call_next(args.counter, services)
-    label = call.ticket.label if call else None
-    _emit(
-        args,
-        {"ticket": label, "counter": args.counter},
-        f"{label} → counter {args.counter}" if label else "nobody is waiting",
-    )
-    if call is not None:
-        _show(display, call.ticket.label, args.counter)
-    return 0 if call else 1
+    return _announce(args, display, call, "", "nobody is waiting")
 
 
 def _recall(config: KioskConfig, args: argparse.Namespace) -> int:
     _check_counter(config, args.counter)
-    desk = _desk(config, args)
-    display = _display(config, args)
+    desk, display = _desk(config, args), _display(config, args)
     call = desk.store.recall(args.counter)
+    return _announce(args, display, call, " (again)", "this counter called nobody")
+
+
+def _announce(args: argparse.Namespace, display: QueueDisplay | None, call: Call | None,
+              again: str, nobody: str) -> int:
+    """Print a call (or that there was none) and show it on the display; the exit code."""
     label = call.ticket.label if call else None
-    _emit(
-        args,
-        {"ticket": label, "counter": args.counter},
-        f"{label} → counter {args.counter} (again)" if label else "this counter called nobody",
-    )
-    if call is not None:
-        _show(display, call.ticket.label, args.counter)
-    return 0 if call else 1
+    text = f"{label} → counter {args.counter}{again}" if label else nobody
+    _emit(args, {"ticket": label, "counter": args.counter}, text)
+    if label is not None:
+        _show(display, label, args.counter)
+    return 0 if label else 1
 
 
 def _skip(config: KioskConfig, args: argparse.Namespace) -> int:
