@@ -97,6 +97,10 @@ class AnswerConfig:
     """grounded: the approved text; generative: the LLM writes it from retrieved entries."""
     context_entries: int = 3
     """How many retrieved entries the LLM sees."""
+    near_share: float = 0.5
+    """On a handoff, FAQ entries scoring at least this share of the retrieval threshold are
+    offered on the screen as "did you mean" questions (never spoken, never counted as an
+    answer); 1.0 turns this off."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,6 +160,8 @@ class AnswerReady:
     handoff: bool
     lang: Lang
     action: str | None = None
+    near: tuple[str, ...] = ()
+    """On a handoff: FAQ entries that came close ("did you mean"), for the screen."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,7 +115,10 @@ class AnswerEngine:
         hits = self._retriever.search(strip_fillers(question, lang), lang)
         confident = tuple(hit for hit in hits if hit.score >= self._threshold)
         if not confident:
-            return Plan(lang, reply=self._handoff(question, lang))
+            floor = self._threshold * self._answer.near_share
+            near = tuple(hit.source for hit in hits
+                         if hit.score >= floor and self.pack.entry(hit.source) is not None)
+            return Plan(lang, reply=replace(self._handoff(question, lang), near=near[:3]))
         return Plan(lang, hits=confident[: self._answer.context_entries])
 
     def _grounded(self, question: str, lang: Lang, hit: Hit) -> Answer:

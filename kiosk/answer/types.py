@@ -54,6 +54,8 @@ class Answer:
     """What the kiosk should do next: `ticket:<code>`, `call_staff`, `repeat`, …"""
     latency_ms: float = 0.0
     """Wall time from the question to the complete reply."""
+    near: tuple[str, ...] = ()
+    """On a handoff: FAQ entries that came close, for the screen to offer as questions."""
 
     def to_json(self) -> dict[str, Any]:
         """The `kiosk ask --json` object."""

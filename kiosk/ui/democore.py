@@ -174,6 +174,7 @@ class ScreenDemoCore:
                 answer.handoff,
                 answer.lang,
                 answer.action,
+                answer.near,
             )
         )
         interrupted = self._say(answer.text, answer.lang)

@@ -53,6 +53,8 @@ class View:
     """Characters of the answer spoken when the current sentence started (or when cut)."""
     sources: tuple[str, ...] = ()
     handoff: bool = False
+    near: tuple[str, ...] = ()
+    """On a handoff: entries that came close, offered as "did you mean" questions."""
     ticket: TicketIssued | None = None
     staff_reason: str = ""
     faults: tuple[DeviceStatus, ...] = ()
@@ -128,6 +130,7 @@ def reduce(view: View, event: ScreenEvent, now: float) -> View:
             heard=event.question or view.heard,
             sources=event.sources,
             handoff=event.handoff,
+            near=event.near,
             answer=event.text,
             lang=event.lang,
             screen="conversation",

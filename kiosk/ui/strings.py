@@ -33,6 +33,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Please wait here — someone will be with you shortly",
     ),
     "more": ("您还可以问", "YOU CAN ALSO ASK"),
+    "near": ("您是不是想问", "DID YOU MEAN"),
     "categories": ("按类别浏览", "BROWSE BY TOPIC"),
     "all": ("全部", "All"),
 }

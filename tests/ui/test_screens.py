@@ -148,3 +148,19 @@ def test_call_staff_and_landscape(qtbot: Any, screen: Any) -> None:
     qtbot.waitUntil(
         lambda: window.avatar.geometry().right() < window.width() * 0.6, timeout=5_000
     )  # avatar on the left, screens on the right
+
+
+def test_a_handoff_offers_what_came_close(
+    qtbot: Any, screen: Any, demo_core: Any, tiny_knowledge: Knowledge
+) -> None:
+    window = screen.window
+    demo_core._emit(AnswerReady(0.0, "reader card?", "已为您呼叫工作人员。", (), True, "zh",
+                                "call_staff", ("library-card",)))
+    qtbot.waitUntil(lambda: "您是不是想问" in texts(window.conversation), timeout=10_000)
+    assert window.view.near == ("library-card",)
+    entry = tiny_knowledge.pack.entry("library-card")
+    assert entry is not None
+    first = entry.questions.get("zh")[0]
+    qtbot.waitUntil(  # the entry's first question, as a button to tap
+        lambda: first in [b.accessibleName() for b in buttons(window.conversation)],
+        timeout=5_000)

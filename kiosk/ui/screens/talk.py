@@ -139,7 +139,7 @@ class ConversationScreen(QWidget):
             bar = self._scroll.verticalScrollBar()  # keep the words being spoken in sight
             if bar.maximum() > 0 and answer:
                 bar.setValue(round(bar.maximum() * max(0.0, spoken / len(answer) - 0.3) / 0.7))
-        key = (view.sources, view.lang, view.elder, view.heard)
+        key = (view.sources, view.near, view.lang, view.elder, view.heard)
         if key != self._chip_key:
             self._chip_key = key
             self._show_sources(view, theme)
@@ -152,9 +152,12 @@ class ConversationScreen(QWidget):
             chip = label(self._source_title(source, view.lang), "Chip", self, wrap=False)
             self._chips.addWidget(chip)
         self._chips.addStretch(1)
-        others = [e for e in self._pack.suggested if e not in view.sources]
-        shown = others[: 2 if not view.elder else 1]
-        self._more_title.setText(text("more", view.lang) if shown else "")
+        if view.handoff and view.near:  # it could not answer: offer what came close
+            shown, title = list(view.near[: 3 if not view.elder else 2]), "near"
+        else:
+            others = [e for e in self._pack.suggested if e not in view.sources]
+            shown, title = others[: 2 if not view.elder else 1], "more"
+        self._more_title.setText(text(title, view.lang) if shown else "")
         for entry_id in shown:
             button = QuestionButton(first_question(self._pack, entry_id, view.lang), self)
             button.setMinimumHeight(theme.px(100))
