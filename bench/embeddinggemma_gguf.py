@@ -35,8 +35,8 @@ CHUNKS = 25
 ZIP_SHA256 = "52aa00fc850f259046c9d21cea68ec2170915622ad5eeb2d8383e65f9533bb44"
 """The joined zip as measured (docs/retrieval.md): any other content is refused."""
 GGUF_SHA256 = {
-    ("0.3.36", "q8_0"): "3d65ef3165b5f9ecba251eda899a592d2cd9d9feedbfc14f57ef5df05246f512",
-    ("0.3.36", "f16"): "511ac9584ec2f8f83cf5a66a5e9fa4891bb705964a14f70d0a37dcaf0cbc9950",
+    ("0.3.36", "q8_0"): "dbd4043fa8447dbb8b3039f101626a963cf18944edbcb82ecbd17bf66aad3cdb",
+    ("0.3.36", "f16"): "a72437e938256c292721b507bc33e3d0c65849513a07c088eeb3264bd027f8a1",
 }
 """The converter's output as measured, by llama-cpp-python version and type."""
 BUILD_PACKAGES = [
