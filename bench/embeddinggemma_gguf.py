@@ -54,7 +54,8 @@ NOTICE = """EmbeddingGemma-300M (Google DeepMind), converted to GGUF ({outtype})
 Gemma is provided under and subject to the Gemma Terms of Use found at
 ai.google.dev/gemma/terms, including the Gemma Prohibited Use Policy found at
 ai.google.dev/gemma/prohibited_use_policy. Anyone who receives this model from you must
-receive these terms with it. Changes made: the sentence-transformers model was converted to
+receive a copy of those terms and the policy with it: put their full text beside this file
+before handing the bundle on. Changes made: the sentence-transformers model was converted to
 GGUF and its weights stored as {outtype}.
 
 Source: the sentence-transformers folder `embeddinggemma-300m` as shipped in 25 pieces by the
