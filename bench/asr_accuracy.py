@@ -70,7 +70,7 @@ def main() -> int:
         results["whisper"][0].append(whisper.transcribe(audio))
         results["whisper"][1].append(time.perf_counter() - start)
         start = time.perf_counter()
-        results["whisper 30 s"][0].append(whisper._decode(audio, FULL_WINDOW_S))
+        results["whisper 30 s"][0].append(whisper.transcribe(audio, FULL_WINDOW_S))
         results["whisper 30 s"][1].append(time.perf_counter() - start)
         if args.show:
             print(f"{text}\n  ps: {heard}\n  wh: {results['whisper'][0][-1]}")

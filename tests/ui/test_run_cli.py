@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from packdata import TINY_FAQ, TINY_TOML
+from packdata import write_tiny_pack
 
 # The real core greets first, and (half-duplex) hears nothing while it speaks: the visitor
 # speaks once the greeting (about 4 s of espeak-ng Mandarin) is over.
@@ -27,9 +27,7 @@ JOURNEY = """\
 @pytest.mark.slow
 def test_a_scripted_visit_runs_from_start_to_finish(tmp_path: Path) -> None:
     pack = tmp_path / "tiny"
-    pack.mkdir()
-    (pack / "pack.toml").write_text(TINY_TOML, encoding="utf-8")
-    (pack / "faq.yaml").write_text(TINY_FAQ, encoding="utf-8")
+    write_tiny_pack(pack)
     script = tmp_path / "visit.yaml"
     script.write_text(JOURNEY, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}

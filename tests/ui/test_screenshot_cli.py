@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from packdata import TINY_FAQ, TINY_TOML
+from packdata import write_tiny_pack
 from PIL import Image
 
 
@@ -17,9 +17,7 @@ from PIL import Image
 def shots(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("shot")
     pack = root / "tiny"
-    pack.mkdir()
-    (pack / "pack.toml").write_text(TINY_TOML, encoding="utf-8")
-    (pack / "faq.yaml").write_text(TINY_FAQ, encoding="utf-8")
+    write_tiny_pack(pack)
     env = {
         k: v
         for k, v in os.environ.items()
