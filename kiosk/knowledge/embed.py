@@ -102,6 +102,11 @@ class LlamaCppEmbedder:
             )
         import llama_cpp
 
+        # One thread for the whole question, not llama-cpp-python's default of every core for
+        # a batch: with OpenMP's threads sleeping between steps (tame_openmp) a second thread
+        # costs more than it gives — 35 ms against 50 ms p50 per question on a quiet 2-core
+        # box, 39 against 48 ms with the other core busy (docs/retrieval.md).
+        threads = threads or max(1, (os.cpu_count() or 2) // 2)
         self._path = path
         self._lock = threading.Lock()  # one native engine, one caller at a time
         self._model = llama_cpp.Llama(
@@ -109,7 +114,8 @@ class LlamaCppEmbedder:
             embedding=True,
             verbose=False,
             pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
-            n_threads=threads or max(1, (os.cpu_count() or 2) // 2),
+            n_threads=threads,
+            n_threads_batch=threads,
             n_ctx=512,
         )
         architecture = self._model.metadata.get("general.architecture", "")
