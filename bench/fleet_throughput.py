@@ -44,7 +44,7 @@ from kiosk.answer.llm import ChatMessage, LLMBackend, make_backend
 from kiosk.answer.prompt import priming_messages
 from kiosk.answer.types import Answer, Sentence
 from kiosk.assemble import Knowledge, open_knowledge
-from kiosk.config import KioskConfig
+from kiosk.config import KioskConfig, settle
 
 
 class TimedBackend:
@@ -227,7 +227,7 @@ def main() -> int:
         root = Path(temp)
         with chroma_server(root / "chroma") as chroma_url, \
                 llama_server(model, root / "llm.log", threads=args.threads) as llm_url:
-            base = KioskConfig()
+            base = settle(KioskConfig())
             config = dataclasses.replace(
                 base,
                 answer=dataclasses.replace(base.answer, mode="generative"),

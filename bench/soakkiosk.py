@@ -20,7 +20,7 @@ import numpy as np
 
 from kiosk import core
 from kiosk.assemble import build_engine, open_knowledge
-from kiosk.config import REPO_ROOT, KioskConfig
+from kiosk.config import REPO_ROOT, KioskConfig, settle
 from kiosk.events import (
     AnswerReady,
     ButtonPressed,
@@ -137,7 +137,7 @@ class SoakKiosk:
     """The kiosk: engine, queue, voice and core, fed by a microphone stepped in real time."""
 
     def __init__(self, folder: Path, stats: Stats, pack: str = "metro") -> None:
-        self.config = KioskConfig()
+        self.config = settle(KioskConfig())
         self.stats = stats
         knowledge = open_knowledge(self.config, pack, str(folder / "data"))
         self.pack = knowledge.pack

@@ -31,7 +31,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kiosk.assemble import build_engine, open_knowledge
-from kiosk.config import KioskConfig
+from kiosk.config import KioskConfig, settle
 from kiosk.speech.audio import Samples, resample
 from kiosk.speech.build import make_ears, make_voices
 from kiosk.speech.conversation import Conversation, converse
@@ -104,7 +104,7 @@ def main() -> None:
     parser.add_argument("--fast", action="store_true", help="do not feed at real-time pace")
     args = parser.parse_args()
 
-    config = KioskConfig()
+    config = settle(KioskConfig())  # the embedder the kiosk would use
     data = Path(tempfile.mkdtemp(prefix="kiosk-voice-bench-"))
     knowledge = open_knowledge(config, args.pack, str(data))
     engine = build_engine(config, knowledge)

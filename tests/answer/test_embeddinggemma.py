@@ -2,7 +2,7 @@
 its task prompts chosen by architecture, and a tiny pack answered through it.
 
 Skipped unless the model is provisioned: installed from a bundle as `model:embeddinggemma-300m`
-(bench/embeddinggemma_gguf.py, then bench/dev_bundle.py and `kiosk models install`), or a GGUF
+(installer/embeddinggemma_gguf.py, then bench/dev_bundle.py and `kiosk models install`), or a GGUF
 path in KIOSK_EMBEDDINGGEMMA. The reference vectors were computed once with sentence-transformers
 from the original model folder (tests/answer/data/embeddinggemma_reference.json).
 """
@@ -39,7 +39,7 @@ def gemma_path() -> Path:
         path = Path(resolve_model_refs(wanted).retrieval.embedder)
     if not path.is_file():
         pytest.skip(f"EmbeddingGemma is not provisioned ({path} is missing): build it with "
-                    "bench/embeddinggemma_gguf.py and install the bundle (docs/retrieval.md), "
+                    "installer/embeddinggemma_gguf.py and install the bundle (docs/retrieval.md), "
                     "or set KIOSK_EMBEDDINGGEMMA to the GGUF")
     return path
 

