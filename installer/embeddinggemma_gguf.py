@@ -71,8 +71,9 @@ GGUF_SHA256 = {
 }
 """The converter's output as measured, by llama-cpp-python version and type."""
 BUILD_PACKAGES = [
-    # what llama.cpp's convert_hf_to_gguf.py imports; the versions it was measured with
-    "torch==2.13.0+cpu", "transformers==5.24.0", "safetensors", "sentencepiece", "protobuf",
+    # what llama.cpp's convert_hf_to_gguf.py imports; the versions it was measured with (torch
+    # 2.13.0: its CPU build, where pip finds one beside the index, matches too)
+    "torch==2.13.0", "transformers==5.24.0", "safetensors", "sentencepiece", "protobuf",
     "numpy", "pyyaml", "tqdm",
 ]
 NOTICE = """EmbeddingGemma-300M (Google DeepMind), converted to GGUF ({outtype}) with llama.cpp.
