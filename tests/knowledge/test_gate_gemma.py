@@ -1,0 +1,55 @@
+"""EmbeddingGemma's gate (kiosk/knowledge/choose.py PREFERRED_GATE) on the real GGUF: the
+agreement bonus lifts a paraphrase all three signals agree on, and generic questions stay under
+the threshold with it. Skipped, saying how to provision it, when the model is not installed."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+from packdata import write_tiny_pack
+
+from kiosk.assemble import Knowledge, open_knowledge
+from kiosk.config import KioskConfig
+from kiosk.knowledge.choose import PREFERRED_GATE
+from kiosk.knowledge.retrieve import Retriever, agreed
+from kiosk.models.registry import resolve_model_refs
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def gated(tmp_path_factory: pytest.TempPathFactory) -> Knowledge:
+    base = KioskConfig()
+    named = os.environ.get("KIOSK_EMBEDDINGGEMMA")
+    embedder = named or resolve_model_refs(dataclasses.replace(base, retrieval=dataclasses.replace(
+        base.retrieval, embedder="model:embeddinggemma-300m"))).retrieval.embedder
+    if not Path(embedder).is_file():
+        pytest.skip(f"EmbeddingGemma is not provisioned ({embedder} is missing): build it with "
+                    "bench/embeddinggemma_gguf.py and install the bundle (docs/retrieval.md), "
+                    "or set KIOSK_EMBEDDINGGEMMA to the GGUF")
+    config = dataclasses.replace(base, retrieval=dataclasses.replace(
+        base.retrieval, embedder=embedder, **PREFERRED_GATE))
+    root = write_tiny_pack(tmp_path_factory.mktemp("packs") / "tiny")
+    return open_knowledge(config, str(root), str(tmp_path_factory.mktemp("data")))
+
+
+def test_a_paraphrase_the_signals_agree_on_gets_the_bonus(gated: Knowledge) -> None:
+    config = gated.retriever._config
+    without = Retriever(gated.retriever._index, dataclasses.replace(config, agreement_bonus=0.0))
+    question = "what's the password for the wifi here"
+    plain = without.search(question, "en")
+    assert plain[0].source == "wifi" and agreed(plain)
+    lifted = gated.retriever.search(question, "en")
+    assert lifted[0].score == pytest.approx(min(plain[0].score + 0.2, 1.0), abs=1e-4)
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("明天会下雨吗", "zh"), ("tell me a joke about cats", "en"), ("股票现在能买吗", "zh"),
+])
+def test_generic_questions_stay_under_the_threshold_with_the_bonus(
+        gated: Knowledge, question: str, lang: str) -> None:
+    hits = gated.retriever.search(question, lang)  # type: ignore[arg-type]
+    assert hits[0].score < PREFERRED_GATE["threshold"], hits[0]
