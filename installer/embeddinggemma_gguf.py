@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import os
 import re
 import shutil
 import subprocess
@@ -184,17 +185,39 @@ def converter_source(work: Path) -> Path:
     return root
 
 
+@contextmanager
+def native_output_to(log: Path) -> Iterator[None]:
+    """What native code writes to stdout and stderr goes to `log` (llama.cpp's quantizer
+    prints a line per tensor)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with log.open("wb") as out:
+        os.dup2(out.fileno(), 1)
+        os.dup2(out.fileno(), 2)
+        try:
+            yield
+        finally:
+            for fd, copy in zip((1, 2), saved, strict=True):
+                os.dup2(copy, fd)
+                os.close(copy)
+
+
 def quantize(source: Path, target: Path, ftype: int) -> None:
-    """llama.cpp's quantizer (llama_model_quantize), as the installed llama-cpp-python has it."""
+    """llama.cpp's quantizer (llama_model_quantize), as the installed llama-cpp-python has it;
+    its messages go to `quantize.log` beside `source`."""
     import ctypes
 
     import llama_cpp
 
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = ftype
-    if llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(),
-                                      ctypes.byref(params)) != 0:
-        raise BuildError(f"quantizing {source} failed (see llama.cpp's messages above)")
+    log = source.with_name("quantize.log")
+    with native_output_to(log):
+        failed = llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(),
+                                                ctypes.byref(params)) != 0
+    if failed:
+        raise BuildError(f"quantizing {source} failed: llama.cpp's messages are in {log}")
 
 
 def main() -> int:
