@@ -241,7 +241,8 @@ class Visitors:
                                    f"{[type(e).__name__ for e in events][-8:]})")
 
     def voice(self, number: int) -> None:
-        self.kiosk.play(self.recordings[number])
+        # on until the answer came: on a loaded box the turn can end after the recording's tail
+        self.kiosk.play(self.recordings[number], until=self._arrived(AnswerReady), limit_s=60.0)
         self._expect("voice", AnswerReady, "answer to a spoken question")
 
     def touch(self, number: int) -> None:
