@@ -313,6 +313,29 @@ def table(packs: list[PackSignals], retrieval: RetrievalConfig) -> None:
                   f"{pooled.ungated:6.1%}  [LOPO thresholds {lopo.chosen}]")
 
 
+def levels(packs: list[PackSignals], retrieval: RetrievalConfig,
+           targets: tuple[float, ...] = (0.85, 0.88, 0.90)) -> None:
+    """Leave one pack out at a decline target: on three packs, the threshold with the best
+    mean top-1 among those declining at least the target; applied to the fourth (fixed
+    weights). The strict end of the trade-off, out of sample."""
+    print("\nLOPO at a decline target (fixed weights): top-1 / declined [thresholds]")
+    for v in variants():
+        sweeps = [sweep(p, v, v.weights, retrieval) for p in packs]
+        cells = []
+        for target in targets:
+            folds = []
+            for k in range(len(packs)):
+                train = [sweeps[j] for j in range(len(packs)) if j != k]
+                top1 = np.mean([s[0] for s in train], axis=0)
+                ok = np.mean([s[1] for s in train], axis=0) >= target - 1e-9
+                t = int(np.flatnonzero(ok)[top1[ok].argmax()]) if ok.any() else len(top1) - 1
+                folds.append((sweeps[k][0][t], sweeps[k][1][t], THRESHOLDS[t]))
+            cells.append(f">={target:.0%}: {np.mean([f[0] for f in folds]):6.1%} / "
+                         f"{np.mean([f[1] for f in folds]):6.1%} "
+                         f"[{' '.join(f'{f[2]:.2f}' for f in folds)}]")
+        print(f"{v.name:30} | " + " | ".join(cells))
+
+
 def score(s: Score) -> float:
     """bench/tune_gate.py's measure, in points: top-1 + 1.2 × declined."""
     return 100 * (s.top1 + 1.2 * s.declined)
@@ -416,6 +439,7 @@ def main() -> int:
     retrieval = KioskConfig().retrieval
     dev = load_packs(DEV)
     table(dev, retrieval)
+    levels(dev, retrieval)
     if args.held_out:
         held_out(dev, args.held_out, retrieval)
     return 0
