@@ -17,6 +17,9 @@ is never tuned on: their numbers say how the kiosk does on a pack it has not see
 `--keep F` measures a smaller pack: a fixed random F of each pack's FAQ entries is kept, and the
 questions of the removed entries become questions the pack does not cover ("removed": they
 should be declined, and are reported on their own).
+
+`--phrasings N` measures a sparser pack: each entry keeps only its first N phrasings per
+language, as a new institution's first pack may have (the answers are kept).
 """
 
 from __future__ import annotations
@@ -137,6 +140,22 @@ def cut_down(pack_dir: Path, questions: list[dict[str, Any]], keep: float, into:
     return target, relabelled
 
 
+def thin_out(pack_dir: Path, phrasings: int, into: Path) -> Path:
+    """A copy of the pack whose entries keep only their first `phrasings` questions per
+    language."""
+    target = into / pack_dir.name
+    shutil.copytree(pack_dir, target)
+    entries = yaml.safe_load((pack_dir / "faq.yaml").read_text(encoding="utf-8"))
+    for entry in entries:
+        entry["questions"] = {
+            lang: list(texts)[:phrasings] for lang, texts in entry["questions"].items()
+        }
+    (target / "faq.yaml").write_text(
+        yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return target
+
+
 def _rate(rows: list[dict[str, Any]]) -> float:
     return sum(r["correct"] for r in rows) / len(rows) if rows else float("nan")
 
@@ -150,6 +169,8 @@ def main() -> int:
     parser.add_argument("--data-dir", help="index folder (default: a temporary one)")
     parser.add_argument("--keep", type=float, default=1.0, metavar="F",
                         help="keep only this share of each pack's FAQ entries (see above)")
+    parser.add_argument("--phrasings", type=int, default=0, metavar="N",
+                        help="keep only each entry's first N phrasings per language")
     parser.add_argument("--prompts", default="", choices=["", *PROMPTS],
                         help="the GGUF embedder's prompts (default: by its architecture)")
     parser.add_argument("--show-misses", action="store_true")
@@ -168,6 +189,9 @@ def main() -> int:
         if args.keep < 1.0:
             pack_dir, questions = cut_down(pack_dir, questions, args.keep,
                                            Path(tempfile.mkdtemp(prefix="kiosk-keep-")))
+        if args.phrasings:
+            pack_dir = thin_out(pack_dir, args.phrasings,
+                                Path(tempfile.mkdtemp(prefix="kiosk-thin-")))
         knowledge = open_knowledge(config, str(pack_dir), data_dir, embedder=embedder)
         results[name] = evaluate(build_engine(config, knowledge), questions)
     if args.json:
