@@ -25,21 +25,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from answer_quality import BENCH, DECLINE, IN_SCOPE, PACKS, thin_out
+from answer_quality import DECLINE, IN_SCOPE, PACKS, thin_out
 from embed_cache import CachedEmbedder
+from tune_gate import gate_rows
 
-from kiosk.answer.guard import is_manipulation
-from kiosk.answer.intents import route_intent
 from kiosk.assemble import open_knowledge
 from kiosk.config import KioskConfig, RetrievalConfig, settle
 from kiosk.knowledge.embed import make_embedder
-from kiosk.knowledge.retrieve import size_adjusted
-from kiosk.knowledge.text import strip_fillers
-from kiosk.lang import detect_language
 
 LEVELS = (1, 2, 3, 0)
 """Phrasings kept per entry and language; 0: all of them."""
@@ -59,22 +54,7 @@ def collect(name: str, phrasings: int, config: KioskConfig, embedder: Any, data_
     entries = knowledge.pack.entries
     density = sum(len(entry.questions.get(lang)) for entry in entries
                   for lang in knowledge.pack.languages) / len(entries)
-    sources = knowledge.retriever.sources
-    gate = config.retrieval
-    rows = []
-    questions = yaml.safe_load((BENCH / "questions" / f"{name}.yaml").read_text("utf-8"))
-    for item in questions:
-        lang = detect_language(item["q"])
-        if route_intent(item["q"], lang, knowledge.pack.services) or is_manipulation(item["q"]):
-            continue
-        hits = knowledge.retriever.search(strip_fillers(item["q"], lang), lang, limit=200)
-        rows.append({
-            "kind": item["kind"],
-            "expect": item.get("expect"),
-            "cands": [(h.source, size_adjusted(h.probability, sources, gate), h.dense,
-                       h.lexical) for h in hits],
-        })
-    return density, rows
+    return density, gate_rows(name, knowledge, config.retrieval)
 
 
 def rates(rows: list[dict[str, Any]], gate: RetrievalConfig, scale: float

@@ -47,28 +47,34 @@ def collect(packs: list[str], embedder: Embedder) -> list[dict[str, Any]]:
     — intents, injections — are dropped: the gate never sees them)."""
     data_dir = tempfile.mkdtemp(prefix="kiosk-tune-")
     rows: list[dict[str, Any]] = []
-    gate = KioskConfig().retrieval
     for name in packs:
         knowledge = open_knowledge(KioskConfig(), str(PACKS[name]), data_dir, embedder=embedder)
-        questions = yaml.safe_load((BENCH / "questions" / f"{name}.yaml").read_text("utf-8"))
-        for item in questions:
-            lang = detect_language(item["q"])
-            if route_intent(item["q"], lang, knowledge.pack.services) or is_manipulation(item["q"]):
-                continue
-            hits = knowledge.retriever.search(strip_fillers(item["q"], lang), lang, limit=200)
-            sources = knowledge.retriever.sources
-            rows.append(
-                {
-                    "pack": name,
-                    "kind": item["kind"],
-                    "expect": item.get("expect"),
-                    # The classifier signal as the retriever fuses it: adjusted for pack size.
-                    "cands": [
-                        (h.source, size_adjusted(h.probability, sources, gate), h.dense, h.lexical)
-                        for h in hits
-                    ],
-                }
-            )
+        rows += gate_rows(name, knowledge, KioskConfig().retrieval)
+    return rows
+
+
+def gate_rows(name: str, knowledge: Any, gate: Any) -> list[dict[str, Any]]:
+    """The pack's gate questions, each with every candidate's raw signals."""
+    questions = yaml.safe_load((BENCH / "questions" / f"{name}.yaml").read_text("utf-8"))
+    sources = knowledge.retriever.sources
+    rows: list[dict[str, Any]] = []
+    for item in questions:
+        lang = detect_language(item["q"])
+        if route_intent(item["q"], lang, knowledge.pack.services) or is_manipulation(item["q"]):
+            continue
+        hits = knowledge.retriever.search(strip_fillers(item["q"], lang), lang, limit=200)
+        rows.append(
+            {
+                "pack": name,
+                "kind": item["kind"],
+                "expect": item.get("expect"),
+                # The classifier signal as the retriever fuses it: adjusted for pack size.
+                "cands": [
+                    (h.source, size_adjusted(h.probability, sources, gate), h.dense, h.lexical)
+                    for h in hits
+                ],
+            }
+        )
     return rows
 
 
