@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from packdata import repo_pack
+from packdata import TINY_FAQ, repo_pack
 
 KIOSK = [sys.executable, "-m", "kiosk"]
 JSONL_KEYS = {"question", "lang", "answer", "sources", "handoff", "intent", "latency_ms"}
@@ -66,6 +66,17 @@ def test_ingest_reports_progress_summary(tmp_path: Path,
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert summary["pack"] == "tiny" and summary["entries"] == 3 and summary["texts"] == 24
+    assert summary["thin_entries"] == [] and "advice" not in done.stderr
+
+
+def test_ingest_names_entries_with_few_phrasings(tmp_path: Path,
+                                                 write_pack: Callable[..., Path]) -> None:
+    faq = TINY_FAQ.replace("      - 开放时间是什么时候\n", "").replace("      - 周末开吗\n", "")
+    done = run("ingest", str(write_pack(faq=faq)), "--data-dir", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "indexed 3 entries" in done.stdout
+    assert "advice: faq.yaml:1: entry 'opening-hours' has 1 Chinese phrasing" in done.stderr
+    assert "four or five phrasings per language" in done.stderr
 
 
 def test_stale_index_is_rebuilt_by_ask(tmp_path: Path, write_pack: Callable[..., Path]) -> None:

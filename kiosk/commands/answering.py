@@ -48,6 +48,7 @@ def _ingest(config: KioskConfig, args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from kiosk.assemble import open_knowledge
+    from kiosk.knowledge.advice import thin_advice, thin_entries
 
     started = time.perf_counter()
     columns = (TextColumn("indexing {task.description}"), BarColumn(), MofNCompleteColumn())
@@ -68,6 +69,11 @@ def _ingest(config: KioskConfig, args: argparse.Namespace) -> int:
         "index": str(knowledge.data_dir / "index" / knowledge.pack.id),
         "seconds": round(time.perf_counter() - started, 2),
     }
+    thin = thin_entries(knowledge.pack)
+    summary["thin_entries"] = [
+        {"id": item.entry_id, "lang": item.lang, "phrasings": item.phrasings, "line": item.line}
+        for item in thin
+    ]
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
@@ -76,6 +82,8 @@ def _ingest(config: KioskConfig, args: argparse.Namespace) -> int:
             f"({summary['texts']} texts) of pack {summary['pack']!r} "
             f"in {summary['seconds']} s → {summary['index']}"
         )
+    for line in thin_advice(thin):
+        print(f"advice: {line}", file=sys.stderr)
     return 0
 
 

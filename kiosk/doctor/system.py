@@ -97,6 +97,7 @@ def _whisper_problem(setting: str) -> str:
 
 
 def check_knowledge(context: Context) -> Check:
+    from kiosk.knowledge.advice import MIN_PHRASINGS, RECOMMENDED_PHRASINGS, thin_entries
     from kiosk.knowledge.embed import make_embedder
     from kiosk.knowledge.index import is_fresh
     from kiosk.knowledge.loader import load_pack
@@ -122,6 +123,13 @@ def check_knowledge(context: Context) -> Check:
                      "EmbeddingGemma (docs/retrieval.md)",
                      "run the README set-up command again (it builds EmbeddingGemma), or "
                      "install a model bundle that holds embeddinggemma-300m")
+    thin = thin_entries(pack)
+    if thin:
+        return Check("knowledge", "warn", f"{entries}; index up to date; {len(thin)} entr"
+                     f"{'ies have' if len(thin) > 1 else 'y has'} fewer than {MIN_PHRASINGS} "
+                     f"phrasings in a language (first: {thin[0].describe()})",
+                     f"write {RECOMMENDED_PHRASINGS} phrasings per language; `kiosk ingest "
+                     f"{config.pack_path()}` lists them all")
     return Check("knowledge", "ok", f"{entries}; index up to date; embedder "
                  f"{Path(config.retrieval.embedder).name}")
 
