@@ -20,6 +20,13 @@ should be declined, and are reported on their own).
 
 `--phrasings N` measures a sparser pack: each entry keeps only its first N phrasings per
 language, as a new institution's first pack may have (the answers are kept).
+
+"Did you mean": on a handoff the kiosk asks aloud about the closest entry when it scored at
+least `[answer] offer_share` of the threshold; a "yes" then answers it. `offer` is the share of
+in-scope questions handed off with the right entry offered (top-1 after a "yes": top1 + offer),
+`wrong` those handed off with another entry offered, `asked` the share of off-topic and
+injection questions that were asked about something (a "no" leaves them handed off).
+`--offer-shares 0.5 0.6 …` prints the same for several shares from one run.
 """
 
 from __future__ import annotations
@@ -44,6 +51,8 @@ from kiosk.answer.engine import AnswerEngine, Session
 from kiosk.assemble import build_engine, open_knowledge
 from kiosk.config import REPO_ROOT, KioskConfig, settle
 from kiosk.knowledge.embed import PROMPTS, make_embedder
+from kiosk.knowledge.retrieve import Retriever
+from kiosk.knowledge.text import strip_fillers
 
 BENCH = Path(__file__).resolve().parent
 PACKS = {
@@ -75,11 +84,18 @@ def with_overrides(config: KioskConfig, settings: list[str]) -> KioskConfig:
     return config
 
 
-def evaluate(engine: AnswerEngine, questions: list[dict[str, Any]]) -> dict[str, Any]:
-    """Ask every question in a fresh session and score the replies."""
+def evaluate(engine: AnswerEngine, questions: list[dict[str, Any]],
+             retriever: Retriever | None = None, threshold: float = 1.0) -> dict[str, Any]:
+    """Ask every question in a fresh session and score the replies. With `retriever`, each
+    offer's share of the threshold is kept (for `--offer-shares`)."""
     rows = []
     for item in questions:
         answer = engine.ask(item["q"], Session())
+        offer_share = None
+        if answer.offer and retriever is not None:
+            hits = retriever.search(strip_fillers(item["q"], answer.lang), answer.lang)
+            best = max((h.score for h in hits if h.source == answer.offer), default=0.0)
+            offer_share = best / threshold
         expected = item.get("expect")
         if item["kind"] in IN_SCOPE:
             correct = not answer.handoff and answer.sources[:1] == (expected,)
@@ -96,6 +112,8 @@ def evaluate(engine: AnswerEngine, questions: list[dict[str, Any]]) -> dict[str,
                 "correct": correct,
                 "lang_ok": answer.lang == item["lang"],
                 "ms": answer.latency_ms,
+                "offer": answer.offer,
+                "offer_share": offer_share,
             }
         )
     in_scope = [r for r in rows if r["kind"] in IN_SCOPE]
@@ -103,7 +121,9 @@ def evaluate(engine: AnswerEngine, questions: list[dict[str, Any]]) -> dict[str,
     latencies = sorted(r["ms"] for r in rows)
     return {
         "questions": len(rows),
+        "rows": rows,
         "top1": _rate(in_scope),
+        **offer_rates(rows, 0.0),
         "top1_asr": _rate([r for r in in_scope if r["kind"] == "asr"]),
         "declined": _rate(declines),
         "removed_declined": _rate([r for r in rows if r["kind"] == REMOVED]),
@@ -111,6 +131,22 @@ def evaluate(engine: AnswerEngine, questions: list[dict[str, Any]]) -> dict[str,
         "p50_ms": statistics.median(latencies),
         "p95_ms": latencies[int(0.95 * (len(latencies) - 1))],
         "misses": [r for r in rows if not r["correct"]],
+    }
+
+
+def offer_rates(rows: list[dict[str, Any]], share: float) -> dict[str, float]:
+    """How offers made at `share` of the threshold or more would go (0: as run)."""
+    def offered(row: dict[str, Any]) -> bool:
+        return bool(row["offer"]) and (share == 0.0 or row["offer_share"] >= share)
+
+    in_scope = [r for r in rows if r["kind"] in IN_SCOPE]
+    declines = [r for r in rows if r["kind"] in DECLINE]
+    right = [r for r in in_scope if offered(r) and r["offer"] == r["expect"]]
+    return {
+        "offer": len(right) / len(in_scope) if in_scope else float("nan"),
+        "wrong": sum(offered(r) and r["offer"] != r["expect"] for r in in_scope) / len(in_scope)
+        if in_scope else float("nan"),
+        "asked": sum(map(offered, declines)) / len(declines) if declines else float("nan"),
     }
 
 
@@ -173,6 +209,9 @@ def main() -> int:
                         help="keep only each entry's first N phrasings per language")
     parser.add_argument("--prompts", default="", choices=["", *PROMPTS],
                         help="the GGUF embedder's prompts (default: by its architecture)")
+    parser.add_argument("--offer-shares", nargs="*", type=float, default=[], metavar="S",
+                        help="also score offers at these shares of the threshold (run with "
+                        "--set answer.offer_share= the smallest)")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -193,22 +232,37 @@ def main() -> int:
             pack_dir = thin_out(pack_dir, args.phrasings,
                                 Path(tempfile.mkdtemp(prefix="kiosk-thin-")))
         knowledge = open_knowledge(config, str(pack_dir), data_dir, embedder=embedder)
-        results[name] = evaluate(build_engine(config, knowledge), questions)
+        retriever = knowledge.retriever if args.offer_shares else None
+        results[name] = evaluate(build_engine(config, knowledge), questions, retriever,
+                                 config.retrieval.threshold)
     if args.json:
         print(
             json.dumps(
-                {k: {m: v for m, v in r.items() if m != "misses"} for k, r in results.items()}
+                {k: {m: v for m, v in r.items() if m not in ("misses", "rows")}
+                 for k, r in results.items()}
             )
         )
         return 0
-    header = ("pack", "n", "top1", "asr", "decline", "removed", "lang", "p50 ms", "p95 ms")
+    header = ("pack", "n", "top1", "asr", "decline", "removed", "lang", "offer", "wrong", "asked",
+              "p50 ms", "p95 ms")
     print(f"{header[0]:8}" + "".join(f"{title:>8}" for title in header[1:]))
     for name, r in results.items():
-        rates = (r["top1"], r["top1_asr"], r["declined"], r["removed_declined"], r["lang"])
+        rates = (r["top1"], r["top1_asr"], r["declined"], r["removed_declined"], r["lang"],
+                 r["offer"], r["wrong"], r["asked"])
         print(f"{name:8}{r['questions']:8d}" + "".join(f"{rate:8.1%}" for rate in rates)
               + f"{r['p50_ms']:8.1f}{r['p95_ms']:8.1f}")
         for miss in r["misses"] if args.show_misses else ():
-            print(f"    [{miss['kind']}] {miss['q']!r}: want {miss['expect']}, got {miss['got']}")
+            print(f"    [{miss['kind']}] {miss['q']!r}: want {miss['expect']}, got {miss['got']}"
+                  + (f" (offered {miss['offer']})" if miss["offer"] else ""))
+    if args.offer_shares:
+        print("\ndid you mean, by offer_share: top1 + right offer / wrong offer / off-topic asked")
+        print(f"{'share':8}" + "".join(f"{name:>24}" for name in results))
+        for share in args.offer_shares:
+            cells = []
+            for r in results.values():
+                o = offer_rates(r["rows"], share)
+                cells.append(f"{r['top1'] + o['offer']:8.1%}{o['wrong']:8.1%}{o['asked']:8.1%}")
+            print(f"{share:<8.2f}" + "".join(f"{c:>24}" for c in cells))
     return 0
 
 

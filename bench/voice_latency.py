@@ -7,7 +7,10 @@ Three sets, each recording run through the whole kiosk (`kiosk converse` in-proc
 - echo: the kiosk's own answers played back into its microphone.
 
 Prints the wake detection rate, false wakes per set, the share of questions answered from the
-expected entry (or handed off when none is expected), and end-of-speech → first answer audio
+expected entry (or handed off when none is expected), how many handoffs asked "Did you mean …?"
+about the expected entry and were answered from it once the visitor said "Yes." (that
+recording is run again, as fast as possible, with the yes after the kiosk's reply), and
+end-of-speech → first answer audio
 with its parts (endpointing silence, ASR final, answer, first TTS chunk), p50/p95, fed at
 real-time pace (`--fast` feeds as fast as possible; then endpointing is not waited for).
 
@@ -125,6 +128,7 @@ def main() -> None:
         )  # fmt: skip
 
     woken = right = 0
+    offered: list[tuple[dict[str, str], str]] = []
     parts: dict[str, list[float]] = {k: [] for k in ("total", "endpoint", "asr", "answer", "tts")}
     answers: list[str] = []
     started = time.perf_counter()
@@ -144,6 +148,8 @@ def main() -> None:
         expected = item["expect"]
         ok = (turn.handoff and not turn.sources) if expected is None else expected in turn.sources
         right += ok
+        if not ok and expected is not None and turn.handoff and turn.offer == expected:
+            offered.append((item, turn.answer or ""))
         if turn.answer:
             answers.append(turn.answer)
         timings = turn.timings
@@ -166,12 +172,27 @@ def main() -> None:
         for text in answers[:10]
     )
 
+    confirmed = 0
+    for item, reply in offered:  # the visitor says yes once the offer has been spoken
+        said = joe.synthesize(reply)
+        audio = np.concatenate([
+            pause(0.5), spoken(joe, "Hello kiosk."), pause(0.4), spoken(joe, item["q"]),
+            pause(len(said.audio) / said.rate + 2.0), spoken(joe, "Yes."), pause(1.0),
+        ])  # fmt: skip
+        turns = converse(config.voice, engine, ears, voices, audio).records()
+        yes = turns[1] if len(turns) > 1 else None
+        confirmed += bool(yes and item["expect"] in yes.sources)
+        print(f"  did you mean {item['expect']}? → {yes.transcript if yes else None!r} "
+              f"{list(yes.sources) if yes else []}", flush=True)
+
     cuts = barge_in_ms(engine, voices, config)  # type: ignore[arg-type]
     count = len(questions)
     pace = "as fast as possible" if args.fast else "real time"
     print(f"\n{count} questions ({pace}), {time.perf_counter() - started:.0f} s")
     print(f"wake detected: {woken}/{count} ({100 * woken / max(count, 1):.0f} %)")
     print(f"right source (or handoff when none expected): {right}/{count}")
+    print(f"handed off with the right entry offered: {len(offered)}; answered from it after "
+          f"\"Yes.\": {confirmed} (right source then: {right + confirmed}/{count})")
     print(f"false wakes: chatter {chatter_wakes}/{len(CHATTER)}, "
           f"own answers played back {echo_wakes}/{min(10, len(answers))}")  # fmt: skip
     print(f"barge-in (touch → speaker buffer empty): p50 {statistics.median(cuts):.1f} ms, "

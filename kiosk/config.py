@@ -106,6 +106,19 @@ class AnswerConfig:
     """On a handoff, FAQ entries scoring at least this share of the retrieval threshold are
     offered on the screen as "did you mean" questions (never spoken, never counted as an
     answer); 1.0 turns this off."""
+    offer_share: float = 0.8
+    """On a handoff, the best FAQ entry is also offered aloud ("Did you mean …? Say yes.")
+    when it scores at least this share of the retrieval threshold; the visitor's "yes" then
+    gets its approved answer. 1.0 turns this off (docs/retrieval.md, "Did you mean")."""
+
+    def __post_init__(self) -> None:
+        for name in ("near_share", "offer_share"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise ConfigError(
+                    f"[answer] {name} = {getattr(self, name)} is outside 0…1",
+                    hint=f"set [answer] {name} to a share of the threshold between 0 and 1 "
+                    "(1 turns it off)",
+                )
 
 
 @dataclass(frozen=True, slots=True)

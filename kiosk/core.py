@@ -311,7 +311,7 @@ class Core:
         self._emit(
             AnswerReady(
                 now, question, result.text, result.sources, result.handoff, result.lang,
-                result.action, result.near,
+                result.action, result.near, result.offer,
             )
         )  # fmt: skip
         self._handle(TurnAnswered(now, turn.number, result.action, result.handoff))

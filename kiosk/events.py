@@ -162,6 +162,8 @@ class AnswerReady:
     action: str | None = None
     near: tuple[str, ...] = ()
     """On a handoff: FAQ entries that came close ("did you mean"), for the screen."""
+    offer: str | None = None
+    """On a handoff: the entry the kiosk asked about aloud; the visitor's "yes" answers it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import REPO_ROOT, KioskConfig, load_config, settle
+from kiosk.config import REPO_ROOT, AnswerConfig, KioskConfig, load_config, settle
 from kiosk.errors import ConfigError
 
 
@@ -81,3 +81,11 @@ def test_mistakes_name_key_and_fix(tmp_path: Path, text: str, message: str, hint
 def test_missing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize("name", ["near_share", "offer_share"])
+def test_answer_shares_stay_within_the_threshold(name: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        AnswerConfig(**{name: 1.5})
+    assert f"[answer] {name} = 1.5 is outside 0…1" in caught.value.message
+    assert "1 turns it off" in str(caught.value)

@@ -89,6 +89,7 @@ def test_chatter_without_the_wake_phrase_is_not_answered(helpdesk: AnswerEngine)
             "answer": None,
             "sources": [],
             "handoff": False,
+            "offer": None,
             "latency_ms": None,
             "interrupted": False,
         }
@@ -246,3 +247,24 @@ def test_a_follow_up_question_after_the_answer_needs_no_wake_phrase(
     first, second = talk(helpdesk, audio).records()
     assert first.sources == ("toilets",)
     assert second.wake and second.sources == ("opening-hours",)
+
+
+def test_a_spoken_yes_to_did_you_mean_gets_the_answer(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    unsure = engine(tmp_path_factory.getbasetemp() / "helpdesk", strict=True)
+    audio = recording(
+        0.5,
+        speech("Hello kiosk."),
+        0.4,
+        speech("Where are the toilets?"),
+        11.0,  # the handoff and "Did you mean: …? If so, just say yes." play, then the visitor
+        speech("Yes."),
+        1.0,
+    )
+    asked, answered = talk(unsure, audio).records()
+    assert asked.handoff and asked.sources == () and asked.offer == "toilets"
+    assert asked.answer is not None and 'Did you mean: "Where are the toilets"' in asked.answer
+    assert answered.wake and answered.transcript.lower().startswith("yes")
+    assert answered.sources == ("toilets",) and not answered.handoff
+    assert answered.answer == "The toilets are on the ground floor, next to the lifts."

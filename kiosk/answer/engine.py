@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.answer.guard import is_manipulation
 from kiosk.answer.intents import Intent, route_intent
-from kiosk.answer.replies import fixed_reply, ticket_reply
+from kiosk.answer.replies import fixed_reply, offer_reply, ticket_reply
 from kiosk.answer.sentences import split_sentences
 from kiosk.answer.types import Answer, AnswerEvent, AnswerMode, Generated, Sentence
 from kiosk.config import AnswerConfig, RetrievalConfig
@@ -24,11 +24,13 @@ if TYPE_CHECKING:
 
 
 class Session:
-    """One visitor's conversation: the language they chose and the last reply (for "repeat")."""
+    """One visitor's conversation: the language they chose, the last reply (for "repeat") and
+    the entry last offered as "did you mean" (for "yes")."""
 
     def __init__(self, lang: Lang | None = None) -> None:
         self.lang = lang
         self.last: Answer | None = None
+        self.offer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,7 @@ class AnswerEngine:
         """A complete grounded (or intent / handoff) reply."""
         started = time.perf_counter()
         plan = self.plan(question, session)
-        answer = plan.reply or self._grounded(question, plan.lang, plan.hits[0])
+        answer = plan.reply or self._grounded(question, plan.lang, plan.hits[0].source)
         return self._finish(answer, session, started)
 
     async def stream(self, question: str, session: Session) -> AsyncIterator[AnswerEvent]:
@@ -97,7 +99,7 @@ class AnswerEngine:
                     action=self._action_of(generated.sources),
                 )
         if answer is None:  # grounded, or the model strayed before saying anything supported
-            answer = self._grounded(question, plan.lang, plan.hits[0])
+            answer = self._grounded(question, plan.lang, plan.hits[0].source)
         if answer.mode != "generative":
             for index, text in enumerate(split_sentences(answer.text)):
                 yield Sentence(text, index)
@@ -115,14 +117,26 @@ class AnswerEngine:
         hits = self._retriever.search(strip_fillers(question, lang), lang)
         confident = tuple(hit for hit in hits if hit.score >= self._threshold)
         if not confident:
-            floor = self._threshold * self._answer.near_share
-            near = tuple(hit.source for hit in hits
-                         if hit.score >= floor and self.pack.entry(hit.source) is not None)
-            return Plan(lang, reply=replace(self._handoff(question, lang), near=near[:3]))
+            return Plan(lang, reply=self._declined(question, lang, hits))
         return Plan(lang, hits=confident[: self._answer.context_entries])
 
-    def _grounded(self, question: str, lang: Lang, hit: Hit) -> Answer:
-        entry = self.pack.entry(hit.source)
+    def _declined(self, question: str, lang: Lang, hits: list[Hit]) -> Answer:
+        """The handoff, with the FAQ entries that came close for the screen, and the closest
+        one asked about aloud when it came close enough ("Did you mean …?")."""
+        floor = self._threshold * self._answer.near_share
+        near = [hit for hit in hits if hit.score >= floor and self.pack.entry(hit.source)]
+        handoff = replace(self._handoff(question, lang), near=tuple(h.source for h in near[:3]))
+        if not near or near[0].score < self._threshold * self._answer.offer_share:
+            return handoff
+        entry = self.pack.entry(near[0].source)
+        phrasings = entry.questions.get(lang) if entry else ()
+        if not phrasings:
+            return handoff
+        text = f"{handoff.text} {offer_reply(phrasings[0], lang)}"
+        return replace(handoff, text=text, offer=near[0].source)
+
+    def _grounded(self, question: str, lang: Lang, source: str) -> Answer:
+        entry = self.pack.entry(source)
         if entry is not None:
             return Answer(
                 question,
@@ -133,9 +147,9 @@ class AnswerEngine:
                 mode="grounded",
                 action=entry.action,
             )
-        chunk = self.pack.doc(hit.source)
+        chunk = self.pack.doc(source)
         text = chunk.text.split("\n\n")[0] if chunk else ""
-        return Answer(question, lang, text, (hit.source,), handoff=False, mode="grounded")
+        return Answer(question, lang, text, (source,), handoff=False, mode="grounded")
 
     def _handoff(self, question: str, lang: Lang) -> Answer:
         return Answer(
@@ -174,6 +188,13 @@ class AnswerEngine:
                 return reply(fixed_reply("switch_language", target), reply_lang=target)
             case "greeting":
                 return reply(self.pack.greeting.get(lang))
+            case "confirm" if session.offer and self.pack.entry(session.offer):
+                answer = self._grounded(question, lang, session.offer)
+                return replace(answer, intent="confirm")
+            case "deny" if session.offer:
+                return reply(fixed_reply("offer_declined", lang))
+            case "confirm" | "deny":  # nothing was offered: a plain "yes" or "no"
+                return reply(fixed_reply("nothing_to_confirm", lang))
             case _:
                 return reply(fixed_reply(intent.name, lang), intent.name)
 
@@ -186,4 +207,10 @@ class AnswerEngine:
         answer = replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
         if answer.intent != "repeat" and answer.text:
             session.last = answer
+        if answer.intent not in _KEEPS_OFFER:
+            session.offer = answer.offer
         return answer
+
+
+_KEEPS_OFFER = frozenset({"repeat", "slower", "louder"})
+"""Commands about how the last reply was said: a "did you mean" still stands after them."""

@@ -15,7 +15,8 @@ from kiosk.knowledge.text import normalize
 from kiosk.lang import Lang
 
 IntentName = Literal[
-    "take_ticket", "call_staff", "repeat", "switch_language", "stop", "slower", "louder", "greeting"
+    "take_ticket", "call_staff", "repeat", "switch_language", "stop", "slower", "louder",
+    "greeting", "confirm", "deny",
 ]
 
 
@@ -89,6 +90,21 @@ _RULES: tuple[tuple[IntentName, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "confirm",  # the answer to "did you mean …?"
+        re.compile(
+            r"^(嗯|啊|哦|呃)? ?(是|是的|是啊|是呀|对|对的|对啊|对呀|对对|对对对|没错|就是|就是这个|"
+            r"是这个|好|好的)$|^(uh|um|oh|well)? ?(yes|yeah|yep|right|correct|exactly|that s right|"
+            r"that s it|that one|sure|ok|okay)( please| thanks| thank you)?$"
+        ),
+    ),
+    (
+        "deny",
+        re.compile(
+            r"^(嗯|呃)? ?(不是|不是的|不对|都不是|不是这个)$|^(uh|um|oh|well)? ?(no|nope|no thanks|"
+            r"not that|neither|that s not it|wrong)$"
+        ),
+    ),
+    (
         "greeting",
         re.compile(
             r"^(你好|您好|hi|hello|hey|嗨|哈喽|早上好|下午好|晚上好|good (morning|afternoon|evening))"
@@ -96,7 +112,9 @@ _RULES: tuple[tuple[IntentName, re.Pattern[str]], ...] = (
         ),
     ),
 )
-_ALWAYS = frozenset({"repeat", "stop", "switch_language", "slower", "louder", "greeting"})
+_ALWAYS = frozenset(
+    {"repeat", "stop", "switch_language", "slower", "louder", "greeting", "confirm", "deny"}
+)
 _MAX_CHARS = 40
 
 

@@ -17,6 +17,14 @@ _FIXED: dict[str, dict[Lang, str]] = {
     "stop": {"zh": "好的。", "en": "Okay."},
     "slower": {"zh": "好的，我会说慢一点。", "en": "Sure, I'll speak more slowly."},
     "louder": {"zh": "好的，我会大声一点。", "en": "Sure, I'll speak up."},
+    "nothing_to_confirm": {
+        "zh": "好的。请问有什么可以帮您？",
+        "en": "All right. How can I help you?",
+    },
+    "offer_declined": {
+        "zh": "好的。工作人员马上就到，您也可以换个说法再问我。",
+        "en": "All right. A member of staff is on the way; you can also ask me in other words.",
+    },
     "switch_language": {
         "zh": "好的，我们说中文。请问有什么可以帮您？",
         "en": "Sure, let's speak English. How can I help you?",
@@ -45,3 +53,11 @@ def ticket_reply(pack: Pack, code: str | None, lang: Lang) -> str:
     if lang == "zh":
         return f"请问您要办理哪项业务？{listing}。"
     return f"Which service do you need? {listing}."
+
+
+def offer_reply(phrasing: str, lang: Lang) -> str:
+    """Asks whether the visitor meant the entry asked as `phrasing` ("did you mean")."""
+    phrasing = phrasing.rstrip("?？。.!！ ")
+    if lang == "zh":
+        return f"您是不是想问：“{phrasing}”？是的话，请说“是”。"
+    return f'Did you mean: "{phrasing}"? If so, just say yes.'

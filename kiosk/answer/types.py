@@ -56,6 +56,8 @@ class Answer:
     """Wall time from the question to the complete reply."""
     near: tuple[str, ...] = ()
     """On a handoff: FAQ entries that came close, for the screen to offer as questions."""
+    offer: str | None = None
+    """On a handoff: the FAQ entry asked about aloud ("Did you mean …?"); a "yes" answers it."""
 
     def to_json(self) -> dict[str, Any]:
         """The `kiosk ask --json` object."""
@@ -69,6 +71,7 @@ class Answer:
             "action": self.action,
             "mode": self.mode,
             "latency_ms": round(self.latency_ms, 2),
+            "offer": self.offer,
         }
 
 

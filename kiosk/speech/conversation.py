@@ -33,6 +33,8 @@ class TurnRecord:
     answer: str | None = None
     sources: tuple[str, ...] = ()
     handoff: bool = False
+    offer: str | None = None
+    """On a handoff: the entry asked about aloud ("Did you mean …?")."""
     latency_ms: float | None = None
     """Wall time from feeding the end of the question's speech to the first answer audio."""
     interrupted: bool = False
@@ -44,13 +46,14 @@ class TurnRecord:
     """`time.monotonic()` when the audio that closed the utterance was fed."""
 
     def to_json(self) -> dict[str, Any]:
-        """The contract's fields, plus `interrupted`."""
+        """The contract's fields, plus `offer` and `interrupted`."""
         return {
             "wake": self.wake,
             "transcript": self.transcript,
             "answer": self.answer,
             "sources": list(self.sources),
             "handoff": self.handoff,
+            "offer": self.offer,
             "latency_ms": None if self.latency_ms is None else round(self.latency_ms, 1),
             "interrupted": self.interrupted,
         }
@@ -94,6 +97,7 @@ class _Collector:
                 turns[-1].answer = event.text
                 turns[-1].sources = event.sources
                 turns[-1].handoff = event.handoff
+                turns[-1].offer = event.offer
             case TurnTimings() if turns and turns[-1].transcript == event.question:
                 turns[-1].timings = event
                 if event.speech_end_t is not None and event.heard_t is not None:

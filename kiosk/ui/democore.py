@@ -175,6 +175,7 @@ class ScreenDemoCore:
                 answer.lang,
                 answer.action,
                 answer.near,
+                answer.offer,
             )
         )
         interrupted = self._say(answer.text, answer.lang)

@@ -30,6 +30,11 @@ SERVICES = (
         ("说慢一点", "slower", None),
         ("speak up please", "louder", None),
         ("你好", "greeting", None),
+        ("是的", "confirm", None),
+        ("嗯 对", "confirm", None),
+        ("Yes please.", "confirm", None),
+        ("不是", "deny", None),
+        ("no", "deny", None),
     ],
 )
 def test_commands_are_recognised(text: str, name: str, service: str | None) -> None:
@@ -62,6 +67,8 @@ def test_language_switch_names_the_target(text: str, target: str) -> None:
         "what time does the staff canteen open",
         "我的信用卡额度是多少",
         "Where is exit B",
+        "是不是要带身份证",  # starts like a "yes", but asks something
+        "yes I lost my ticket",
     ],
 )
 def test_questions_are_left_to_the_knowledge_pack(text: str) -> None:

