@@ -78,8 +78,9 @@ def with_overrides(config: KioskConfig, settings: list[str]) -> KioskConfig:
         section, key = dotted.split(".")
         part = getattr(config, section)
         kind = type(getattr(part, key))
+        typed = value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
         config = dataclasses.replace(
-            config, **{section: dataclasses.replace(part, **{key: kind(value)})}
+            config, **{section: dataclasses.replace(part, **{key: typed})}
         )
     return config
 

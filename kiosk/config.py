@@ -60,6 +60,12 @@ class RetrievalConfig:
     """Matching an answer text counts slightly less than matching a question."""
     dense_candidates: int = 40
     """How many nearest texts chromadb returns per query."""
+    repair_homophones: bool = True
+    """Put right Chinese words the recogniser misheard as a homophone (读者正 → 读者证) before
+    embedding the question, using the pack's own words (kiosk/knowledge/homophones.py)."""
+    homophone_fold: bool = False
+    """Let that repair also take sounds recognisers confuse as the same (zh/z, ch/c, sh/s,
+    -ng/-n): more mishearings put right, and more words that were heard right changed."""
     chroma_url: str = ""
     """Fleet mode: the Chroma server (`chroma run`) many kiosks share, e.g.
     "http://10.0.0.2:8000"; each pack version is one collection there, built by the first

