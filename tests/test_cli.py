@@ -112,3 +112,17 @@ def test_bad_config_and_missing_pack_are_plain_errors(tmp_path: Path) -> None:
     done = run("ask", "--pack", str(tmp_path / "nowhere"), "--data-dir", str(tmp_path), "hi")
     assert done.returncode == 2 and "no pack.toml here" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_jsonl_takes_a_yes_to_did_you_mean(metro_data: Path, tmp_path: Path) -> None:
+    unsure = tmp_path / "unsure.toml"  # a gate that declines everything, asking about the best
+    unsure.write_text("[retrieval]\nthreshold = 0.999\n[answer]\nnear_share = 0.3\n"
+                      "offer_share = 0.3\n", encoding="utf-8")
+    done = run("--config", str(unsure), "ask", "--pack", str(repo_pack("metro")), "--data-dir",
+               str(metro_data), "--jsonl", stdin="until what time do trains run at night\nyes\n")
+    assert done.returncode == 0, done.stderr
+    asked, yes = (json.loads(line) for line in done.stdout.splitlines())
+    assert asked["handoff"] is True and asked["sources"] == []
+    assert asked["offer"] == "first-last-train" and "Did you mean" in asked["answer"]
+    assert yes["intent"] == "confirm" and yes["sources"] == ["first-last-train"]
+    assert yes["handoff"] is False and "23:" in yes["answer"]
