@@ -61,7 +61,7 @@ class RetrievalConfig:
     dense_candidates: int = 40
     """How many nearest texts chromadb returns per query."""
     repair_homophones: bool = True
-    """Put right Chinese words the recogniser misheard as a homophone (读者正 → 读者证) before
+    """Put right Chinese words the recogniser misheard as a homophone (电题 → 电梯) before
     embedding the question, using the pack's own words (kiosk/knowledge/homophones.py)."""
     homophone_fold: bool = False
     """Let that repair also take sounds recognisers confuse as the same (zh/z, ch/c, sh/s,
@@ -110,8 +110,8 @@ class AnswerConfig:
     """How many retrieved entries the LLM sees."""
     near_share: float = 0.5
     """On a handoff, FAQ entries scoring at least this share of the retrieval threshold are
-    offered on the screen as "did you mean" questions (never spoken, never counted as an
-    answer); 1.0 turns this off."""
+    offered on the screen as "did you mean" questions (never counted as an answer; the best
+    of them may also be asked about aloud, `offer_share`); 1.0 turns this off."""
     offer_share: float = 0.8
     """On a handoff, the best FAQ entry is also offered aloud ("Did you mean …? Say yes.")
     when it scores at least this share of the retrieval threshold; the visitor's "yes" then

@@ -188,7 +188,7 @@ class AnswerEngine:
                 return reply(fixed_reply("switch_language", target), reply_lang=target)
             case "greeting":
                 return reply(self.pack.greeting.get(lang))
-            case "confirm" if session.offer and self.pack.entry(session.offer):
+            case "confirm" if session.offer:
                 answer = self._grounded(question, lang, session.offer)
                 return replace(answer, intent="confirm")
             case "deny" if session.offer:

@@ -1,23 +1,25 @@
 """Chinese homophones repaired against the pack's own words, before a question is embedded.
 
-Speech recognisers write a word that sounds right but is not the one meant: 读者正 for 读者证,
-打应 for 打印, 换成 for 换乘. BM25 already matches such words through their pinyin; the
-embedder sees only the characters, and a wrong character can move a question far from its
-entry. So a span of two to four characters that is not a word of the pack, but sounds like
-exactly one of them, is replaced by that word. "Sounds like" is the toneless pinyin with the
-confusions recognisers and southern accents make folded together: zh/z, ch/c, sh/s, and the
--ng/-n finals (ing/in, eng/en, ang/an).
+Speech recognisers write characters that sound right but are not the ones meant: 电题 for 电梯,
+挂湿 for 挂失. BM25 already matches such words through their pinyin; the embedder sees only the
+characters, and a wrong one can move a question far from its entry. So the question is cut
+into dictionary words, and a run of two to four characters made of several pieces (characters
+that make no word together) that sounds like exactly one word of the pack becomes that word.
+A piece the dictionary knows as one word is never rewritten (换成 stays; BM25's pinyin takes it
+to 换乘). "Sounds like" is the toneless pinyin; with `fold`, also the confusions recognisers
+and southern accents make (zh/z, ch/c, sh/s, and the -ng/-n finals), measured and left off
+(docs/retrieval.md, "Misheard Chinese words put right").
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from pypinyin import Style, lazy_pinyin
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+from kiosk.knowledge.text import HAN_RUN
+
 _LENGTHS = (4, 3, 2)
 """Span lengths tried, longest first. One character is too ambiguous to repair."""
 
@@ -28,7 +30,7 @@ def sound(syllables: Iterable[str]) -> str:
     for syllable in syllables:
         if syllable[:2] in ("zh", "ch", "sh"):
             syllable = syllable[0] + syllable[2:]
-        if syllable.endswith("ng") and syllable not in ("ng",):
+        if syllable.endswith("ng") and syllable != "ng":
             syllable = syllable[:-1]
         folded.append(syllable)
     return " ".join(folded)
@@ -42,7 +44,7 @@ class HomophoneRepair:
         """`words`: the pack's Chinese words; `cut`: a dictionary-only word segmenter (a span
         it keeps whole is a real word, and is never repaired); `fold`: also fold the sounds
         recognisers confuse (zh/z, ch/c, sh/s, -ng/-n)."""
-        vocabulary = {w for w in words if len(w) in _LENGTHS and _HAN.fullmatch(w)}
+        vocabulary = {w for w in words if len(w) in _LENGTHS and HAN_RUN.fullmatch(w)}
         self._cut = cut
         self._fold = fold
         by_sound: dict[str, set[str]] = defaultdict(set)
@@ -57,7 +59,7 @@ class HomophoneRepair:
 
     def repair(self, text: str) -> str:
         """`text` with its misheard pack words put right (unchanged when none is found)."""
-        return _HAN.sub(lambda run: self._repair_run(run.group()), text)
+        return HAN_RUN.sub(lambda run: self._repair_run(run.group()), text)
 
     def _sound(self, syllables: list[str]) -> str:
         return sound(syllables) if self._fold else " ".join(syllables)

@@ -90,7 +90,7 @@ class Retriever:
              for word in index.tokenizer.words(item.text)),
             index.tokenizer.cut,
             fold=config.homophone_fold,
-        )
+        ) if config.repair_homophones else None
 
     @property
     def texts(self) -> int:
@@ -108,7 +108,7 @@ class Retriever:
         Doc chunks only count in the visitor's language: their text is spoken as written.
         Chinese words the pack uses but the recogniser misheard are put right first.
         """
-        if self._config.repair_homophones:
+        if self._homophones is not None:
             query = self._homophones.repair(query)
         vector = self._index.embedder.embed([query], query=True)[0]
         probabilities = self._index.classifier.probabilities(vector)

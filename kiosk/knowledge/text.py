@@ -103,7 +103,8 @@ _EN_STOP = frozenset(
     ]
 )
 _PUNCT = re.compile(r"[^\w\s]+")
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+"""A run of Chinese characters."""
 _LATIN_OR_DIGIT = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -142,14 +143,14 @@ class Tokenizer:
         """Terms of `text` in both scripts; Chinese and English parts are handled each their way."""
         text = normalize(text)
         terms: list[str] = []
-        for run in _HAN_RUN.findall(text):
+        for run in HAN_RUN.findall(text):
             for word in self._jieba.cut_for_search(run):
                 word = word.strip()
                 if not word or word in _ZH_STOPWORDS:
                     continue
                 terms.append(word)
                 terms.append("py:" + "".join(lazy_pinyin(word, style=Style.NORMAL)))
-        latin = _HAN_RUN.sub(" ", text)
+        latin = HAN_RUN.sub(" ", text)
         words = [w for w in _LATIN_OR_DIGIT.findall(latin) if w not in _EN_STOP]
         terms.extend(self._stemmer.stemWords(words))
         return terms
@@ -161,7 +162,7 @@ class Tokenizer:
 
     def words(self, text: str) -> list[str]:
         """The Chinese words of `text`, long ones and the shorter words inside them."""
-        return [word for run in _HAN_RUN.findall(normalize(text))
+        return [word for run in HAN_RUN.findall(normalize(text))
                 for word in self._jieba.cut_for_search(run)]
 
 
