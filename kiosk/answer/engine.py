@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from kiosk.answer.guard import is_manipulation
+from kiosk.answer.guard import asks_medical_advice, is_manipulation
 from kiosk.answer.intents import Intent, route_intent
 from kiosk.answer.replies import fixed_reply, offer_reply, ticket_reply
 from kiosk.answer.sentences import split_sentences
@@ -114,6 +114,10 @@ class AnswerEngine:
             return Plan(lang, reply=self._intent_reply(question, lang, intent, session))
         if is_manipulation(question):
             return Plan(lang, reply=self._handoff(question, lang))
+        if asks_medical_advice(question):  # never from a pack's text, however close it came
+            handoff = self._handoff(question, lang)
+            text = f"{fixed_reply('medical_advice', lang)} {handoff.text}"
+            return Plan(lang, reply=replace(handoff, text=text))
         hits = self._retriever.search(strip_fillers(question, lang), lang)
         confident = tuple(hit for hit in hits if hit.score >= self._threshold)
         if not confident:

@@ -1,7 +1,11 @@
-"""Recognises attempts to manipulate the kiosk, which get the handoff text and nothing else.
+"""Recognises attempts to manipulate the kiosk, which get the handoff text and nothing else,
+and requests for personal medical advice, which get a "please ask a doctor" and the handoff.
 
-The grounded answerer cannot be talked into anything (it only returns approved texts); this
-guard matters for generative mode and keeps such turns visible in the logs as handoffs.
+The grounded answerer cannot be talked into anything (it only returns approved texts); the
+manipulation guard matters for generative mode and keeps such turns visible in the logs as
+handoffs. The medical one matters for both: a question about which medicine to take lands
+close to a clinic's "which department" or a hotel's "nearest pharmacy" entry, and answering it
+from there would look like advice the institution never gave.
 """
 
 from __future__ import annotations
@@ -70,3 +74,53 @@ def is_manipulation(text: str) -> bool:
     """True when `text` tries to change the kiosk's rules or role, or extract its prompt."""
     cleaned = normalize(text)
     return any(pattern.search(cleaned) for pattern in _INJECTION)
+
+
+_MEDICINE = (
+    r"(medicine|medicines|medication|medications|meds|pills?|tablets?|capsules?|antibiotics?|"
+    r"painkillers?|ibuprofen|paracetamol|acetaminophen|aspirin|antihistamines?|"
+    r"sleeping pills?|insulin)"
+)
+_MEDICAL_ADVICE = (
+    # what to take, whether to take it, how much: "should I take antibiotics for a cold?"
+    re.compile(
+        rf"\b(should|must) i (take|start taking|stop taking|keep taking|be taking|use)"
+        rf"( some| any| an?| more| my)? (\w+ ){{0,2}}{_MEDICINE}\b|"
+        rf"\bdo i (really )?need( to take)?( some| any| an?| more)? {_MEDICINE}\b"
+    ),
+    re.compile(
+        rf"\bwhat (kind of |sort of )?({_MEDICINE}|dose|dosage) "
+        rf"(should i|do i take|can i take|could i take)\b"
+    ),
+    re.compile(
+        rf"\bhow (much|many) (\w+ ){{0,2}}should i take\b|\bdosage\b|"
+        rf"\bhow (much|many) (\w+ ){{0,2}}{_MEDICINE} (can|should|do) i\b"
+    ),
+    # whether two things mix: "is it safe to take ibuprofen with my blood pressure pills?"
+    re.compile(r"\bis it (safe|ok|okay|alright|all right|fine|dangerous|bad) to (take|mix|combine)\b"),
+    re.compile(
+        rf"\b(take|taking|mix|mixing|combine|combining) (\w+ ){{0,3}}(with|and) (my )?(\w+ ){{0,3}}"
+        rf"({_MEDICINE}|alcohol)\b"
+    ),
+    re.compile(rf"\b{_MEDICINE} (\w+ ){{0,3}}together\b"),
+    # what an illness is: "I've had a headache for three days, what could it be?"
+    re.compile(r"\bwhat could (it|this|that) be\b|\bwhat s wrong with me\b|\bis (it|this) serious\b"),
+    re.compile(r"(吃|服|用)(点|些)?(什么|啥|哪种|哪个|哪些)药"),
+    re.compile(
+        r"(是不是|要不要|该不该|需不需要|用不用|得不得|需要|应该|应不应该)(得|要|开始|先){0,2}"
+        r"(吃|服|用|停)(点|些|上)?.{0,6}(药|抗生素|激素)"
+    ),
+    re.compile(
+        r"(药|片|胶囊|冲剂|布洛芬|阿司匹林|对乙酰氨基酚|抗生素|头孢|酒).{0,16}"
+        r"(一起|同时|混着)(吃|服|服用|用|喝)"
+    ),
+    re.compile(r"(一次|每次|一天|一日)(吃|服|用)(几|多少)(片|粒|颗|次|毫升|袋)|剂量"),
+    re.compile(r"(我|这)(是|得了?)(什么|啥)(毛病|病(?![房区历案号人]))"),
+)
+
+
+def asks_medical_advice(text: str) -> bool:
+    """True when `text` asks what medicine to take, whether medicines mix, or what an illness
+    is: personal medical advice, which a front desk never gives (a doctor or pharmacist does)."""
+    cleaned = normalize(text)
+    return any(pattern.search(cleaned) for pattern in _MEDICAL_ADVICE)

@@ -25,6 +25,11 @@ _FIXED: dict[str, dict[Lang, str]] = {
         "zh": "好的。工作人员马上就到，您也可以换个说法再问我。",
         "en": "All right. A member of staff is on the way; you can also ask me in other words.",
     },
+    "medical_advice": {
+        "zh": "抱歉，用药和病情方面的问题我不能回答，请咨询医生或药师。",
+        "en": "I'm sorry, I can't give advice about medicines or symptoms; please ask a doctor "
+        "or pharmacist.",
+    },
     "switch_language": {
         "zh": "好的，我们说中文。请问有什么可以帮您？",
         "en": "Sure, let's speak English. How can I help you?",

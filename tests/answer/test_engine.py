@@ -50,6 +50,16 @@ def test_off_topic_and_injection_hand_off(grounded: AnswerEngine, question: str)
     assert answer.text == grounded.pack.handoff.get(answer.lang)
 
 
+@pytest.mark.parametrize("question", ["Is it safe to take ibuprofen with my blood pressure pills?",
+                                      "我血压一百五，是不是得开始吃药了"])
+def test_medical_advice_is_never_given(grounded: AnswerEngine, question: str) -> None:
+    answer = grounded.ask(question, Session())
+    assert answer.handoff and answer.sources == () and answer.action == "call_staff"
+    handoff = grounded.pack.handoff.get(answer.lang)
+    assert answer.text.endswith(handoff) and len(answer.text) > len(handoff) + 10
+    assert ("医生" in answer.text) if answer.lang == "zh" else ("doctor" in answer.text)
+
+
 def test_a_session_repeats_and_switches_language(grounded: AnswerEngine) -> None:
     session = Session()
     first = grounded.ask("When do you open?", session)
@@ -108,6 +118,13 @@ def test_off_topic_never_reaches_the_model(generative: Callable[[str], AnswerEng
     engine = generative("Buy shares of ACME today, they will double.")
     answer = _stream(engine, "Which stock should I buy this week?")[-1]
     assert isinstance(answer, Answer) and answer.handoff and "ACME" not in answer.text
+
+
+def test_medical_advice_never_reaches_the_model(
+        generative: Callable[[str], AnswerEngine]) -> None:
+    engine = generative("Take two ibuprofen with them, that is fine.")
+    answer = _stream(engine, "Can I take ibuprofen and paracetamol together?")[-1]
+    assert isinstance(answer, Answer) and answer.handoff and "ibuprofen" not in answer.text
 
 
 def _stream(engine: AnswerEngine, question: str) -> list[AnswerEvent]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.answer.guard import is_manipulation
+from kiosk.answer.guard import asks_medical_advice, is_manipulation
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,48 @@ def test_injections_are_caught(text: str) -> None:
 )
 def test_ordinary_questions_pass(text: str) -> None:
     assert not is_manipulation(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Should I take antibiotics for a cold?",
+        "Is it safe to take ibuprofen with my blood pressure pills?",
+        "Can I take ibuprofen and paracetamol together?",
+        "I have a sore throat, what medicine should I take?",
+        "How many tablets should I take a day?",
+        "Do I need antibiotics?",
+        "I've had a headache for three days, what could it be?",
+        "感冒了要不要吃点抗生素",
+        "我血压一百五，是不是得开始吃药了",
+        "布洛芬和对乙酰氨基酚能一起吃吗",
+        "头孢和酒能一起喝吗",
+        "最近老失眠，吃什么药管用",
+        "这个药一天吃几片",
+        "我这是什么病",
+    ],
+)
+def test_medical_advice_is_recognised(text: str) -> None:
+    assert asks_medical_advice(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Where do I get my blood pressure medication refilled?",
+        "Do I need to bring my medication?",
+        "What medicines can I buy here without a prescription?",
+        "I need water to take my medicine.",
+        "How much can I take out at the ATM at once?",
+        "How many books can I take home?",
+        "Do I need a drug test for the job?",
+        "能给我一片止痛药吗",
+        "想买点感冒药",
+        "带孩子可以一起吃吗",
+        "宝宝要打哪些针",
+        "这是什么病房",
+        "取药在哪个窗口",
+    ],
+)
+def test_questions_about_medicines_that_are_not_advice_pass(text: str) -> None:
+    assert not asks_medical_advice(text)
