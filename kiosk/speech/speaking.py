@@ -68,7 +68,7 @@ class SpeakingStage:
             first = (
                 spoken.sentences == 0
             )  # cut finer: the first audio is what the visitor waits for
-            for text in clauses(sentence, *((40, 15) if first else (70, 25))):
+            for text in clauses(sentence, *((40, 15, True) if first else (70, 25))):
                 await self._say(text, voice, spoken, emit, now, on_playing)
 
     async def _say(
@@ -113,19 +113,39 @@ class SpeakingStage:
 
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_CLAUSE_END = re.compile(r"(?<=[,;:，；：、])\s*")
+# after a comma or colon, but not inside a number: "10:00", "20,000" are said whole
+_CLAUSE_END = re.compile(r"(?<=[;，；：、])\s*|(?<=[,:])(?!\d)\s*")
+_PHRASE = re.compile(
+    r" (?=(and|or|but|with|for|at|on|in|from|to|by|which|where|so|because|if|when|until|"
+    r"after|before|including|during|near|via|through) )",
+    re.IGNORECASE,
+)
 
 
-def clauses(sentence: str, longest: int = 70, shortest: int = 25) -> list[str]:
+def clauses(
+    sentence: str, longest: int = 70, shortest: int = 25, first: bool = False
+) -> list[str]:
     """A long sentence cut at its commas and semicolons into pieces of at least `shortest`
-    characters, so the first audio of an answer comes sooner; short ones are kept whole."""
+    characters, so the first audio of an answer comes sooner; short ones are kept whole.
+
+    `first`: the answer's first sentence, whose first piece the visitor waits for. An English
+    one with no comma early on is also cut before a joining word ("… served | at the …"), so
+    piper does not synthesize a whole long sentence before anything is heard."""
     weight = len(sentence) + len(_HAN.findall(sentence))  # a Chinese character says more
     if weight <= longest:
         return [sentence]
     pieces: list[str] = []
     for part in _CLAUSE_END.split(sentence):
         if pieces and (len(pieces[-1]) < shortest or len(part) < shortest):
-            pieces[-1] = f"{pieces[-1]} {part}".strip()
+            space = "" if _HAN.search(part[:1]) else " "
+            pieces[-1] = f"{pieces[-1]}{space}{part}".strip()
         elif part:
             pieces.append(part)
+    head = pieces[0] if pieces else ""
+    if first and len(head) > longest * 3 // 2 and not _HAN.search(head):
+        cuts = [m.start() for m in _PHRASE.finditer(head) if m.start() >= shortest]
+        early = [at for at in cuts if at <= longest]  # the last one in time, else the first
+        at = early[-1] if early else next((c for c in cuts if c <= longest * 3 // 2), None)
+        if at is not None:
+            pieces[:1] = [head[:at], head[at + 1 :]]
     return pieces

@@ -81,6 +81,25 @@ def test_long_sentences_are_spoken_in_clauses_short_ones_whole() -> None:
     assert len(pieces) == 3 and " ".join(pieces) == long
 
 
+def test_times_and_thousands_are_never_cut() -> None:
+    sentence = ("Breakfast is served from 6:30 to 10:00 in the restaurant, and a deposit of "
+                "20,000 yuan is held for groups; it is refunded at check-out.")
+    pieces = clauses(sentence, 40, 15)
+    assert any("6:30 to 10:00" in p for p in pieces) and any("20,000 yuan" in p for p in pieces)
+    assert " ".join(pieces) == sentence
+
+
+def test_the_first_sentence_is_cut_before_a_joining_word_when_it_has_no_early_comma() -> None:
+    sentence = ("You can borrow a wheelchair free of charge at the information desk by the "
+                "main entrance on the first floor.")
+    assert clauses(sentence, 40, 15) == [sentence]  # later sentences: whole
+    head, rest = clauses(sentence, 40, 15, first=True)
+    assert (head, rest) == ("You can borrow a wheelchair free of charge",
+                            "at the information desk by the main entrance on the first floor.")
+    zh = "早餐在一楼云间全日餐厅供应，时间是早上六点半到十点，房间送餐服务全天都为住店客人提供。"
+    assert "".join(clauses(zh, 40, 15, first=True)) == zh  # Chinese: at its commas, no spaces
+
+
 @pytest.mark.slow
 def test_kiosk_say_writes_speech_and_reports_visemes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
