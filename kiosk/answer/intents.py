@@ -32,8 +32,8 @@ class Intent:
 
 
 _Q_WORDS = re.compile(
-    r"怎么|怎样|如何|哪里|哪儿|在哪|什么时候|几点|多久|多少|为什么|\b(how|where|when|what|why|"
-    r"which|is there|are there)\b"
+    r"怎么|怎样|如何|哪里|哪儿|在哪|什么时候|几点|多久|多少|为什么|来得及|赶得上|赶得及|"
+    r"\b(how|where|when|what|why|which|is there|are there|too late|in time)\b"
 )
 _RULES: tuple[tuple[IntentName, re.Pattern[str]], ...] = (
     (

@@ -69,6 +69,8 @@ def test_language_switch_names_the_target(text: str, target: str) -> None:
         "Where is exit B",
         "是不是要带身份证",  # starts like a "yes", but asks something
         "yes I lost my ticket",
+        "我四点四十过来，还来得及取号吗",  # asks whether there is time, wants no ticket yet
+        "am I too late to get a number today",
     ],
 )
 def test_questions_are_left_to_the_knowledge_pack(text: str) -> None:
