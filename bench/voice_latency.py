@@ -128,7 +128,7 @@ def main() -> None:
         )  # fmt: skip
 
     woken = right = 0
-    offered: list[tuple[dict[str, str], str]] = []
+    offered: list[tuple[dict[str, str], str, Samples]] = []
     parts: dict[str, list[float]] = {k: [] for k in ("total", "endpoint", "asr", "answer", "tts")}
     answers: list[str] = []
     started = time.perf_counter()
@@ -149,7 +149,7 @@ def main() -> None:
         ok = (turn.handoff and not turn.sources) if expected is None else expected in turn.sources
         right += ok
         if not ok and expected is not None and turn.handoff and turn.offer == expected:
-            offered.append((item, turn.answer or ""))
+            offered.append((item, turn.answer or "", audio[: -len(pause(1.0))]))
         if turn.answer:
             answers.append(turn.answer)
         timings = turn.timings
@@ -173,12 +173,11 @@ def main() -> None:
     )
 
     confirmed = 0
-    for item, reply in offered:  # the visitor says yes once the offer has been spoken
+    for item, reply, asked in offered:  # the same recording, then a yes once the offer is said
         said = joe.synthesize(reply)
-        audio = np.concatenate([
-            pause(0.5), spoken(joe, "Hello kiosk."), pause(0.4), spoken(joe, item["q"]),
-            pause(len(said.audio) / said.rate + 2.0), spoken(joe, "Yes."), pause(1.0),
-        ])  # fmt: skip
+        audio = np.concatenate(
+            [asked, pause(len(said.audio) / said.rate + 2.0), spoken(joe, "Yes."), pause(1.0)]
+        )
         turns = converse(config.voice, engine, ears, voices, audio).records()
         yes = turns[1] if len(turns) > 1 else None
         confirmed += bool(yes and item["expect"] in yes.sources)
