@@ -13,15 +13,19 @@ recording is run again, as fast as possible, with the yes after the kiosk's repl
 end-of-speech → first answer audio
 with its parts (endpointing silence, ASR final, answer, first TTS chunk), p50/p95, fed at
 real-time pace (`--fast` feeds as fast as possible; then endpointing is not waited for).
+`--espeak VOICE` has an espeak-ng voice (`en`, `en-us`, `en+m3`…) say the visitor's part
+instead of joe — the kiosk still answers in joe's voice.
 
-    .venv/bin/python bench/voice_latency.py                # about 4 minutes on 2 cores
+    .venv/bin/python bench/voice_latency.py                # about 7 minutes on 2 cores
     .venv/bin/python bench/voice_latency.py --limit 10 --fast
+    .venv/bin/python bench/voice_latency.py --espeak en+m3
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -35,10 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kiosk.assemble import build_engine, open_knowledge
 from kiosk.config import KioskConfig, settle
-from kiosk.speech.audio import Samples, resample
+from kiosk.events import VisemeTimeline
+from kiosk.speech.audio import Samples, read_wav, resample
 from kiosk.speech.build import make_ears, make_voices
 from kiosk.speech.conversation import Conversation, converse
-from kiosk.speech.tts import Synthesizer
+from kiosk.speech.tts import Synthesizer, Utterance
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,7 +61,20 @@ CHATTER = (
 )
 
 
-def spoken(voice: Synthesizer, text: str, gain: float = 0.6) -> Samples:
+class Espeak:
+    """An espeak-ng voice as the visitor (a `synthesize` like a kiosk voice's, no visemes)."""
+
+    def __init__(self, voice: str) -> None:
+        self.voice = voice
+
+    def synthesize(self, text: str) -> Utterance:
+        with tempfile.NamedTemporaryFile(suffix=".wav") as wav:
+            subprocess.run(["espeak-ng", "-v", self.voice, "-w", wav.name, text], check=True)
+            audio = read_wav(wav.name, 16000) * 0.8
+        return Utterance(text, audio, 16000, VisemeTimeline(()))
+
+
+def spoken(voice: Synthesizer | Espeak, text: str, gain: float = 0.6) -> Samples:
     utterance = voice.synthesize(text)
     return resample(utterance.audio, utterance.rate, 16000) * gain
 
@@ -105,6 +123,7 @@ def main() -> None:
     parser.add_argument("--questions", default=str(ROOT / "bench" / "questions" / "clinic.yaml"))
     parser.add_argument("--limit", type=int, default=24, help="questions to run")
     parser.add_argument("--fast", action="store_true", help="do not feed at real-time pace")
+    parser.add_argument("--espeak", metavar="VOICE", help="espeak-ng says the visitor's part")
     args = parser.parse_args()
 
     config = settle(KioskConfig())  # the embedder the kiosk would use
@@ -113,6 +132,7 @@ def main() -> None:
     engine = build_engine(config, knowledge)
     voices = make_voices(config.voice, ("en",))
     joe = voices["en"]
+    visitor: Synthesizer | Espeak = Espeak(args.espeak) if args.espeak else joe
     questions = [
         q
         for q in yaml.safe_load(Path(args.questions).read_text(encoding="utf-8"))
@@ -136,9 +156,9 @@ def main() -> None:
         audio = np.concatenate(
             [
                 pause(0.5),
-                spoken(joe, "Hello kiosk."),
+                spoken(visitor, "Hello kiosk."),
                 pause(0.4),
-                spoken(joe, item["q"]),
+                spoken(visitor, item["q"]),
                 pause(1.0),
             ]
         )
@@ -164,7 +184,7 @@ def main() -> None:
               f" → {turn.transcript!r} {list(turn.sources)}", flush=True)  # fmt: skip
 
     chatter_wakes = sum(
-        run(np.concatenate([pause(0.5), spoken(joe, text), pause(1.0)])).records()[0].wake
+        run(np.concatenate([pause(0.5), spoken(visitor, text), pause(1.0)])).records()[0].wake
         for text in CHATTER
     )
     echo_wakes = sum(
@@ -176,7 +196,7 @@ def main() -> None:
     for item, reply, asked in offered:  # the same recording, then a yes once the offer is said
         said = joe.synthesize(reply)
         audio = np.concatenate(
-            [asked, pause(len(said.audio) / said.rate + 2.0), spoken(joe, "Yes."), pause(1.0)]
+            [asked, pause(len(said.audio) / said.rate + 2.0), spoken(visitor, "Yes."), pause(1.0)]
         )
         turns = converse(config.voice, engine, ears, voices, audio).records()
         yes = turns[1] if len(turns) > 1 else None

@@ -33,9 +33,11 @@ from kiosk.events import (
 )
 from kiosk.lang import LANGS, Lang
 
-MicMode = Literal["wake", "ask"]
-"""What the microphone is for: `wake` spots the wake phrase only (nothing is transcribed);
-`ask` transcribes the next utterance (the wake phrase still counts)."""
+MicMode = Literal["wake", "ask", "barge"]
+"""What the microphone is for: `wake` (idle) listens for the wake phrase — the spotter, and a
+second look at a short utterance it did not fire on; `ask` transcribes the next utterance (the
+wake phrase still counts); `barge` (the kiosk is thinking or speaking) runs the spotter only,
+so nothing the kiosk says is transcribed."""
 
 
 # ---- commands (conductor → core) -------------------------------------------------------------
@@ -315,7 +317,8 @@ class Conductor:
             out.events.append(StateChanged(t, state, self.state))
             self.state = state
         listening = state in ("engaged", "listening") and window and not self._turn_live
-        mic: MicMode = "ask" if listening else "wake"
+        busy = self._turn_live or state in ("thinking", "speaking")
+        mic: MicMode = "ask" if listening else "barge" if busy else "wake"
         if mic != self._mic:
             self._mic = mic
             out.commands.append(SetMic(mic))

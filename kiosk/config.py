@@ -280,6 +280,10 @@ class VoiceConfig:
     wake_threshold: float = 1e-15
     """pocketsphinx keyphrase threshold: larger (1e-10) misses more, smaller (1e-50) false
     wakes more. Checked with bench/voice_latency.py (wake rate and false wakes)."""
+    wake_recheck_s: float = 6.0
+    """In idle, an utterance up to this long that the spotter did not wake on is transcribed,
+    and wakes the kiosk when it begins with the wake phrase (a question said in the same breath
+    is then answered). Catches voices the spotter misses; 0 turns it off."""
     vosk_en: str = ""
     """Folder of a provisioned English vosk model (e.g. vosk-model-small-en-us-0.15); empty:
     pocketsphinx's packaged en-us model."""

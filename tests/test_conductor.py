@@ -62,7 +62,7 @@ def test_wake_question_answer_and_back_to_engaged(conductor: Conductor) -> None:
     asked = conductor.handle(final(3.5, "where is the toilet"))
     assert asked == Step(
         (moved(3.5, "listening", "thinking"),),
-        (SetMic("wake"), Answer(1, "where is the toilet", "en")),  # deaf before it speaks
+        (SetMic("barge"), Answer(1, "where is the toilet", "en")),  # deaf before it speaks
     )
     assert conductor.handle(TurnAnswered(3.6, 1, None, handoff=False)) == Step()
     assert conductor.handle(PlaybackStarted(3.8, 1)) == Step((moved(3.8, "thinking", "speaking"),))
@@ -87,8 +87,8 @@ def test_engaged_window_expires_to_idle_when_nobody_is_seen(conductor: Conductor
 
 def test_approach_greets_once_with_a_deaf_mic_then_listens(conductor: Conductor) -> None:
     greeted = conductor.handle(VisitorApproached(0.0, frame=12))
-    assert greeted == Step((moved(0.0, "idle", "engaged"),), (Greet(1, "en"),))
-    assert conductor.mic == "wake"  # the greeting itself must not be transcribed
+    assert greeted == Step((moved(0.0, "idle", "engaged"),), (SetMic("barge"), Greet(1, "en")))
+    assert conductor.mic == "barge"  # the greeting itself must not be transcribed
     assert conductor.handle(VisitorApproached(0.5, frame=20)) == Step()  # no second greeting
     assert conductor.handle(PlaybackStarted(0.3, 1)) == Step((moved(0.3, "engaged", "speaking"),))
     ended = conductor.handle(PlaybackEnded(2.0, 1))
@@ -111,7 +111,7 @@ def test_wake_during_speaking_is_barge_in(conductor: Conductor) -> None:
     assert conductor.handle(TurnAnswered(4.1, 1, "ticket:A", handoff=False)) == Step()
     assert conductor.state == "listening"
     asked = conductor.handle(final(6.0, "and exit c"))
-    assert asked.commands == (SetMic("wake"), Answer(2, "and exit c", "en"))
+    assert asked.commands == (SetMic("barge"), Answer(2, "and exit c", "en"))
 
 
 def test_touch_during_speaking_cancels_and_stays_engaged(conductor: Conductor) -> None:
@@ -128,7 +128,9 @@ def test_stop_button_and_leaving_cancel_the_turn(conductor: Conductor) -> None:
     conductor.handle(QuestionTapped(2.0, "Opening hours?", "en"))
     conductor.handle(PlaybackStarted(2.2, 2))
     left = conductor.handle(VisitorLeft(3.0, frame=90))
-    assert left == Step((moved(3.0, "speaking", "idle"),), (Cancel(2), EndSession()))
+    assert left == Step(
+        (moved(3.0, "speaking", "idle"),), (Cancel(2), SetMic("wake"), EndSession())
+    )
 
 
 def test_transcripts_while_speaking_are_ignored(conductor: Conductor) -> None:

@@ -3,8 +3,11 @@
 It runs on the thread that reads the microphone (one thread owns all its engines) and posts
 `WakeHeard`, `SpeechStarted`, `PartialTranscript` and `FinalTranscript` to the core. The core
 changes its job with `set_mode` / `set_lang` from any thread; the change is picked up at the
-next frame. In `wake` mode nothing is transcribed: that is the half-duplex gate that keeps the
-kiosk from answering its own voice.
+next frame. In `barge` mode (the kiosk is thinking or speaking) only the spotters run: that is
+the half-duplex gate that keeps the kiosk from answering its own voice. In `wake` mode (idle)
+a short utterance the spotters did not fire on gets a second look: it is transcribed, and
+when the transcript begins with a wake phrase the kiosk wakes — and a question said in the
+same breath is the turn's question.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ FRAME_S = 0.03
 """Length of one microphone frame: what the VAD takes."""
 PREROLL_S = 0.3
 """Audio kept from before the speech start fired, so the first syllable is not lost."""
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 class Listener:
@@ -63,7 +67,8 @@ class Listener:
         self._preroll: deque[bytes] = deque(maxlen=max(1, int(PREROLL_S / FRAME_S)))
         self._recognizer: Recognizer | None = None  # set while an utterance is transcribed
         self._voiced = False  # the last frame's VAD decision
-        self._wake_words = [re.escape(s.phrase) for s in self._spotters]
+        self._recheck_s = config.wake_recheck_s
+        self._heard: list[bytes] | None = None  # an utterance heard in `wake` mode, for a recheck
 
     @property
     def languages(self) -> tuple[Lang, ...]:
@@ -87,6 +92,8 @@ class Listener:
                 self._abort()  # the phrase is not part of the question that follows
                 self._post(WakeHeard(frame.t_end, spotter.phrase, spotter.lang))
         self._preroll.append(pcm)  # also while spotting: a question may follow the phrase at once
+        if self._mode == "wake" and self._recheck_s > 0:
+            self._recheck(frame, pcm)
         if self._mode != "ask":
             return
         voiced = self._vad.is_speech(pcm)
@@ -107,6 +114,43 @@ class Listener:
             lang = self._recognizer.lang
             self._recognizer = None
             self._post(FinalTranscript(frame.t_end, text, lang, frame.t_end - boundary.ago))
+
+    def _recheck(self, frame: Frame, pcm: bytes) -> None:
+        """Collect an utterance heard in `wake` mode; when it ends short enough, read it and
+        wake if it begins with a wake phrase the spotter missed (another voice, another
+        accent: pocketsphinx's keyphrase search is the weaker of the two engines)."""
+        boundary = self._endpointer.process(FRAME_S, self._vad.is_speech(pcm))
+        if self._heard is not None:
+            self._heard.append(pcm)
+            if len(self._heard) * FRAME_S > self._recheck_s:
+                self._heard = []  # too long to be a wake phrase and a question: not read
+        if boundary is None:
+            return
+        if boundary.kind == "start":
+            self._heard = list(self._preroll)
+            return
+        heard, self._heard = self._heard, None
+        if not heard:
+            return
+        for spotter in self._spotters:
+            recognizer = self._recognizers.get(spotter.lang)
+            if recognizer is None:
+                continue
+            recognizer.begin()
+            for chunk in heard:
+                recognizer.feed(chunk)
+            question = after_phrase(recognizer.finish(careful=True), spotter.phrase)
+            if question is None:
+                continue
+            self._post(WakeHeard(frame.t_end, spotter.phrase, spotter.lang))
+            self._preroll.clear()
+            if question:
+                ended = frame.t_end - boundary.ago
+                self._post(FinalTranscript(frame.t_end, question, spotter.lang, ended))
+            else:  # the question is being said while this was read: take it from its start,
+                self._mode = "ask"  # as the conductor is about to ask for (WakeHeard → ask)
+                self._endpointer.reset()
+            return
 
     def _start(self, t: float) -> None:
         self._recognizer = self._recognizers.get(self._lang) or next(
@@ -134,7 +178,7 @@ class Listener:
             if kind == "lang" and value in self._recognizers:
                 self._lang = "zh" if value == "zh" else "en"
             elif kind == "mode" and value != self._mode:
-                self._mode = "ask" if value == "ask" else "wake"
+                self._mode = "ask" if value == "ask" else "barge" if value == "barge" else "wake"
                 self._abort(keep_preroll=self._mode == "ask")
 
     def _abort(self, keep_preroll: bool = False) -> None:
@@ -143,11 +187,27 @@ class Listener:
         if self._recognizer is not None:
             self._recognizer.cancel()
             self._recognizer = None
+        self._heard = None
         self._endpointer.reset()
         if not keep_preroll:
             self._preroll.clear()
 
     def _strip_wake(self, text: str) -> str:
-        for phrase in self._wake_words:
-            text = re.sub(rf"^\s*{phrase}\b[\s,.!?]*", "", text, flags=re.IGNORECASE)
+        for spotter in self._spotters:
+            question = after_phrase(text, spotter.phrase)
+            if question is not None:
+                return question
         return text.strip()
+
+
+def after_phrase(text: str, phrase: str) -> str | None:
+    """What `text` says after `phrase` when it begins with it ("Hello, kiosk. Where…" →
+    "Where…"; "你好小安 请问…" → "请问…"), else None. Case, punctuation and spaces between the
+    phrase's words do not matter; a Chinese phrase may come with spaces between characters."""
+    if _HAN.search(phrase):
+        parts = [re.escape(char) for char in phrase if not char.isspace()]
+        pattern = r"[\s,，.。!！?？]*".join(parts)
+    else:
+        pattern = r"[\s,.!?;:-]+".join(re.escape(word) for word in phrase.split()) + r"\b"
+    match = re.match(rf"[\s,.!?\"'“]*{pattern}[\s,，.。!！?？;:\"'”-]*", text, flags=re.IGNORECASE)
+    return text[match.end() :].strip() if match else None

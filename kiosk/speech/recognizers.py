@@ -45,8 +45,10 @@ class Recognizer(Protocol):
     def feed(self, pcm: bytes) -> str | None:
         """Take the next audio; returns the partial transcript when it changed."""
 
-    def finish(self) -> str:
-        """End the utterance and return its final transcript ("" when nothing was understood)."""
+    def finish(self, careful: bool = False) -> str:
+        """End the utterance and return its final transcript ("" when nothing was understood).
+        `careful`: accuracy over speed, for a short utterance whose every word matters (the
+        wake phrase's second look); a streaming recogniser has nothing more to give."""
 
     def pause(self) -> None:
         """The visitor just went quiet: if this is the end, a recogniser that reads the whole
@@ -139,7 +141,7 @@ class PocketsphinxRecognizer:
             return text
         return None
 
-    def finish(self) -> str:
+    def finish(self, careful: bool = False) -> str:
         self._decoder.end_utt()
         hyp = self._decoder.hyp()
         return _tidy(hyp.hypstr if hyp is not None else "")
@@ -230,7 +232,7 @@ class VoskRecognizer:
             return text
         return None
 
-    def finish(self) -> str:
+    def finish(self, careful: bool = False) -> str:
         last = json.loads(self._recognizer.FinalResult()).get("text", "")
         return _tidy(" ".join([*self._done, last]))
 

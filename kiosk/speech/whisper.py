@@ -161,10 +161,17 @@ class WhisperRecognizer:
         self._pcm.clear()
         self._early = None
 
-    def finish(self) -> str:
+    def finish(self, careful: bool = False) -> str:
+        """`careful`: the full 30 s window however short the audio — Whisper base misreads a
+        short clip in a short window ("The Loki Osk" for espeak-ng's "Hello kiosk", "Hello,
+        Kiosk." in the full one), at about three times the read time."""
         if self._partials is not None:
             self._partials.finish()
         early, self._early = self._early, None
+        if careful:
+            audio = _samples(self._pcm)
+            self._pcm.clear()
+            return self.transcribe(audio, FULL_WINDOW_S) if audio.size >= MIN_SPEECH else ""
         if early is not None and len(self._pcm) - early[0] <= self._closing_bytes:
             self._pcm.clear()
             return early[1].result()  # read while the endpointer waited for the silence
