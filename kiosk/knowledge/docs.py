@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 
 from kiosk.errors import PackError
 from kiosk.knowledge.pack import DocChunk
+from kiosk.knowledge.yamlio import read_utf8
 from kiosk.lang import Lang, detect_language, is_lang
 
 _SENTENCE = re.compile(r"(?<=[。！？；!?])|(?<=[.;])\s+")
@@ -30,10 +31,7 @@ def chunk_markdown(path: Path) -> list[DocChunk]:
 
     Text before the first heading is kept under the file's own name.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise PackError(f"{path}: not UTF-8 text", hint="save the file as UTF-8") from exc
+    text = read_utf8(path)
     lang = doc_language(path, text)
     tokens = MarkdownIt("commonmark").parse(text)
     sections: list[tuple[str, list[str]]] = [(path.stem.split(".")[0], [])]

@@ -17,6 +17,7 @@ from kiosk.knowledge.docs import chunk_markdown
 from kiosk.knowledge.faq import read_faq
 from kiosk.knowledge.pack import Bilingual, DocChunk, Pack, Service
 from kiosk.knowledge.problems import ID_PATTERN, Problems
+from kiosk.knowledge.yamlio import read_utf8
 from kiosk.lang import LANGS, Lang, is_lang
 
 PACK_KEYS = (
@@ -90,7 +91,7 @@ def pack_hash(root: Path) -> str:
 
 
 def _read_pack_toml(path: Path, problems: Problems) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
+    text = read_utf8(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

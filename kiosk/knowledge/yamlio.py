@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +42,27 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineMap:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def read_utf8(path: Path) -> str:
+    """A pack file's text: UTF-8, with or without a byte-order mark (Windows editors add one);
+    anything else is a `PackError` naming the file, the line and the fix."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise PackError(
+                f"{path}: UTF-16 text, not UTF-8",
+                hint='save the file as UTF-8 (in Notepad: "Save as", Encoding "UTF-8")',
+            ) from exc
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PackError(
+            f"{path}:{line}: not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8"
+        ) from exc
+
+
 def load_yaml(path: Path) -> Any:
     """Parse a YAML file; a syntax error becomes a `PackError` naming file, line and fix."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise PackError(
-            f"{path}: not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8"
-        ) from exc
+    text = read_utf8(path)
     try:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,6 +92,23 @@ def test_bad_toml_and_not_a_pack(write_pack: Callable[..., Path], tmp_path: Path
     assert "bad TOML" in _problem(write_pack, toml="id = ")
     with pytest.raises(PackError, match=r"no pack\.toml here"):
         load_pack(tmp_path / "empty")
+
+
+def test_encodings_a_windows_editor_saves(write_pack: Callable[..., Path]) -> None:
+    root = write_pack(docs={"rules.en.md": "# Rules\n\nPlease keep quiet.\n"})
+    toml = root / "pack.toml"
+    toml.write_bytes(codecs.BOM_UTF8 + toml.read_bytes())  # UTF-8 with a byte-order mark: fine
+    assert load_pack(root).id == "tiny"
+    faq = root / "faq.yaml"
+    faq.write_bytes(faq.read_text(encoding="utf-8").encode("utf-16"))
+    with pytest.raises(PackError, match=r"faq\.yaml: UTF-16 text, not UTF-8") as error:
+        load_pack(root)
+    assert "UTF-8" in error.value.hint
+    faq.write_text(TINY_FAQ, encoding="utf-8")
+    doc = root / "docs" / "rules.en.md"
+    doc.write_bytes(b"# Rules\n\nPlease keep \xff quiet.\n")  # a stray Latin-1 byte, line 3
+    with pytest.raises(PackError, match=r"rules\.en\.md:3: not UTF-8 text"):
+        load_pack(root)
 
 
 def test_docs_are_chunked_by_heading(write_pack: Callable[..., Path]) -> None:
