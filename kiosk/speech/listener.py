@@ -35,7 +35,6 @@ FRAME_S = 0.03
 """Length of one microphone frame: what the VAD takes."""
 PREROLL_S = 0.3
 """Audio kept from before the speech start fired, so the first syllable is not lost."""
-_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 class Listener:
@@ -123,7 +122,7 @@ class Listener:
         if self._heard is not None:
             self._heard.append(pcm)
             if len(self._heard) * FRAME_S > self._recheck_s:
-                self._heard = []  # too long to be a wake phrase and a question: not read
+                self._heard = None  # too long to be a wake phrase and a question: not read
         if boundary is None:
             return
         if boundary.kind == "start":
@@ -139,7 +138,8 @@ class Listener:
             recognizer.begin()
             for chunk in heard:
                 recognizer.feed(chunk)
-            question = after_phrase(recognizer.finish(careful=True), spotter.phrase)
+            text = recognizer.finish(careful=True)
+            question = after_phrase(text, spotter.phrase, spotter.lang)
             if question is None:
                 continue
             self._post(WakeHeard(frame.t_end, spotter.phrase, spotter.lang))
@@ -194,17 +194,18 @@ class Listener:
 
     def _strip_wake(self, text: str) -> str:
         for spotter in self._spotters:
-            question = after_phrase(text, spotter.phrase)
+            question = after_phrase(text, spotter.phrase, spotter.lang)
             if question is not None:
                 return question
         return text.strip()
 
 
-def after_phrase(text: str, phrase: str) -> str | None:
-    """What `text` says after `phrase` when it begins with it ("Hello, kiosk. Where…" →
-    "Where…"; "你好小安 请问…" → "请问…"), else None. Case, punctuation and spaces between the
-    phrase's words do not matter; a Chinese phrase may come with spaces between characters."""
-    if _HAN.search(phrase):
+def after_phrase(text: str, phrase: str, lang: Lang) -> str | None:
+    """What `text` says after `phrase` (in `lang`) when it begins with it ("Hello, kiosk.
+    Where…" → "Where…"; "你好小安 请问…" → "请问…"), else None. Case, punctuation and spaces
+    between the phrase's words do not matter; a Chinese phrase may come with spaces between
+    characters."""
+    if lang == "zh":
         parts = [re.escape(char) for char in phrase if not char.isspace()]
         pattern = r"[\s,，.。!！?？]*".join(parts)
     else:

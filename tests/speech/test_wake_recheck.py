@@ -82,7 +82,7 @@ def test_speech_that_does_not_begin_with_the_phrase_wakes_nothing() -> None:
     ],
 )
 def test_what_follows_the_phrase(text: str, phrase: str, question: str | None) -> None:
-    assert after_phrase(text, phrase) == question
+    assert after_phrase(text, phrase, "zh" if phrase == "你好小安" else "en") == question
 
 
 def test_the_ask_mode_transcript_loses_a_punctuated_phrase(tmp_path: Path) -> None:
@@ -91,3 +91,11 @@ def test_the_ask_mode_transcript_loses_a_punctuated_phrase(tmp_path: Path) -> No
                                   tmp_path), 1.0)
     finals = [e for e in listen(audio, mode="ask") if isinstance(e, FinalTranscript)]
     assert len(finals) == 1 and finals[0].text.lower().startswith("where can i borrow")
+
+
+def test_an_utterance_longer_than_the_limit_is_not_read(tmp_path: Path) -> None:
+    one_breath = recording(0.3, espeak("Hello kiosk. Where can I borrow a wheelchair?", "en+m3",
+                                       tmp_path), 1.0)
+    events = listen(one_breath)  # about 3 s: read, and answered in the same breath
+    assert [type(e) for e in events] == [WakeHeard, FinalTranscript]
+    assert listen(one_breath, recheck_s=2.0) == []
