@@ -168,16 +168,13 @@ class WhisperRecognizer:
         if self._partials is not None:
             self._partials.finish()
         early, self._early = self._early, None
-        if careful:
-            audio = _samples(self._pcm)
-            self._pcm.clear()
-            return self.transcribe(audio, FULL_WINDOW_S) if audio.size >= MIN_SPEECH else ""
-        if early is not None and len(self._pcm) - early[0] <= self._closing_bytes:
+        if early is not None and not careful and len(self._pcm) - early[0] <= self._closing_bytes:
             self._pcm.clear()
             return early[1].result()  # read while the endpointer waited for the silence
         audio = _samples(self._pcm)
         self._pcm.clear()
-        return self.transcribe(audio) if audio.size >= MIN_SPEECH else ""
+        window = FULL_WINDOW_S if careful else None
+        return self.transcribe(audio, window) if audio.size >= MIN_SPEECH else ""
 
     def transcribe(self, audio: np.ndarray, window: float | None = None) -> str:
         """The text of one utterance (16 kHz float samples); `window` overrides the encoder
