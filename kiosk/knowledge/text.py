@@ -143,13 +143,12 @@ class Tokenizer:
         """Terms of `text` in both scripts; Chinese and English parts are handled each their way."""
         text = normalize(text)
         terms: list[str] = []
-        for run in HAN_RUN.findall(text):
-            for word in self._jieba.cut_for_search(run):
-                word = word.strip()
-                if not word or word in _ZH_STOPWORDS:
-                    continue
-                terms.append(word)
-                terms.append("py:" + "".join(lazy_pinyin(word, style=Style.NORMAL)))
+        for word in self._search_words(text):
+            word = word.strip()
+            if not word or word in _ZH_STOPWORDS:
+                continue
+            terms.append(word)
+            terms.append("py:" + "".join(lazy_pinyin(word, style=Style.NORMAL)))
         latin = HAN_RUN.sub(" ", text)
         words = [w for w in _LATIN_OR_DIGIT.findall(latin) if w not in _EN_STOP]
         terms.extend(self._stemmer.stemWords(words))
@@ -162,7 +161,10 @@ class Tokenizer:
 
     def words(self, text: str) -> list[str]:
         """The Chinese words of `text`, long ones and the shorter words inside them."""
-        return [word for run in HAN_RUN.findall(normalize(text))
+        return self._search_words(normalize(text))
+
+    def _search_words(self, normalized: str) -> list[str]:
+        return [word for run in HAN_RUN.findall(normalized)
                 for word in self._jieba.cut_for_search(run)]
 
 
