@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,6 +20,7 @@ from numpy.typing import NDArray
 
 from kiosk.errors import ModelError
 from kiosk.runtime import tame_openmp
+from kiosk.threadpick import ThreadChooser
 
 Vectors = NDArray[np.float32]
 
@@ -102,11 +104,10 @@ class LlamaCppEmbedder:
             )
         import llama_cpp
 
-        # One thread for the whole question, not llama-cpp-python's default of every core for
-        # a batch: with OpenMP's threads sleeping between steps (tame_openmp) a second thread
-        # costs more than it gives — 35 ms against 50 ms p50 per question on a quiet 2-core
-        # box, 39 against 48 ms with the other core busy (docs/retrieval.md).
-        threads = threads or max(1, (os.cpu_count() or 2) // 2)
+        # One thread or every core, whichever has lately been faster: a second thread nearly
+        # halves a question when the other core is free and slows it when the other core is
+        # busy (the avatar, the microphone); see ThreadChooser and docs/retrieval.md.
+        self._threads = ThreadChooser([threads] if threads else [1, os.cpu_count() or 1])
         self._path = path
         self._lock = threading.Lock()  # one native engine, one caller at a time
         self._model = llama_cpp.Llama(
@@ -114,8 +115,8 @@ class LlamaCppEmbedder:
             embedding=True,
             verbose=False,
             pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
-            n_threads=threads,
-            n_threads_batch=threads,
+            n_threads=self._threads.choices[0],
+            n_threads_batch=self._threads.choices[0],
             n_ctx=512,
         )
         architecture = self._model.metadata.get("general.architecture", "")
@@ -127,6 +128,7 @@ class LlamaCppEmbedder:
                 hint=f"use one of {', '.join(PROMPTS)}",
             )
         self._query_prefix, self._passage_prefix = PROMPTS[self.prompts]
+        self._set_threads = llama_cpp.llama_set_n_threads
 
     @property
     def model_id(self) -> str:
@@ -137,8 +139,14 @@ class LlamaCppEmbedder:
         if not texts:
             return np.zeros((0, self._model.n_embd()), dtype=np.float32)
         prefix = self._query_prefix if query else self._passage_prefix
+        texts = [prefix + text for text in texts]
         with self._lock:
-            vectors = self._model.embed([prefix + text for text in texts], normalize=True)
+            tokens = sum(len(self._model.tokenize(text.encode())) for text in texts)
+            threads = self._threads.pick()
+            self._set_threads(self._model.ctx, threads, threads)
+            started = time.perf_counter()
+            vectors = self._model.embed(texts, normalize=True)
+            self._threads.record(threads, time.perf_counter() - started, tokens)
         return np.atleast_2d(np.asarray(vectors, dtype=np.float32))
 
 
