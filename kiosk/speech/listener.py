@@ -116,8 +116,9 @@ class Listener:
 
     def _recheck(self, frame: Frame, pcm: bytes) -> None:
         """Collect an utterance heard in `wake` mode; when it ends short enough, read it and
-        wake if it begins with a wake phrase the spotter missed (another voice, another
-        accent: pocketsphinx's keyphrase search is the weaker of the two engines)."""
+        wake if one of its likely readings begins with a wake phrase the spotter missed
+        (another voice, another accent: pocketsphinx's keyphrase search is the weaker of the
+        two engines)."""
         boundary = self._endpointer.process(FRAME_S, self._vad.is_speech(pcm))
         if self._heard is not None:
             self._heard.append(pcm)
@@ -138,8 +139,9 @@ class Listener:
             recognizer.begin()
             for chunk in heard:
                 recognizer.feed(chunk)
-            text = recognizer.finish(careful=True)
-            question = after_phrase(text, spotter.phrase, spotter.lang)
+            question = next((rest for text in recognizer.readings()
+                             if (rest := after_phrase(text, spotter.phrase, spotter.lang))
+                             is not None), None)
             if question is None:
                 continue
             self._post(WakeHeard(frame.t_end, spotter.phrase, spotter.lang))

@@ -45,10 +45,14 @@ class Recognizer(Protocol):
     def feed(self, pcm: bytes) -> str | None:
         """Take the next audio; returns the partial transcript when it changed."""
 
-    def finish(self, careful: bool = False) -> str:
-        """End the utterance and return its final transcript ("" when nothing was understood).
-        `careful`: accuracy over speed, for a short utterance whose every word matters (the
-        wake phrase's second look); a streaming recogniser has nothing more to give."""
+    def finish(self) -> str:
+        """End the utterance and return its final transcript ("" when nothing was understood)."""
+
+    def readings(self) -> list[str]:
+        """End the utterance and return every plausible transcript of it, likeliest first
+        (none when nothing was understood), read with accuracy over speed: for a short
+        utterance whose every word matters (the wake phrase's second look). A streaming
+        recogniser has one reading, its final transcript."""
 
     def pause(self) -> None:
         """The visitor just went quiet: if this is the end, a recogniser that reads the whole
@@ -141,10 +145,13 @@ class PocketsphinxRecognizer:
             return text
         return None
 
-    def finish(self, careful: bool = False) -> str:
+    def finish(self) -> str:
         self._decoder.end_utt()
         hyp = self._decoder.hyp()
         return _tidy(hyp.hypstr if hyp is not None else "")
+
+    def readings(self) -> list[str]:
+        return [text] if (text := self.finish()) else []
 
     def pause(self) -> None:
         """Streaming: it has been transcribing all along."""
@@ -232,9 +239,12 @@ class VoskRecognizer:
             return text
         return None
 
-    def finish(self, careful: bool = False) -> str:
+    def finish(self) -> str:
         last = json.loads(self._recognizer.FinalResult()).get("text", "")
         return _tidy(" ".join([*self._done, last]))
+
+    def readings(self) -> list[str]:
+        return [text] if (text := self.finish()) else []
 
     def pause(self) -> None:
         """Streaming: it has been transcribing all along."""

@@ -49,6 +49,10 @@ MIN_SPEECH = 16000 // 5
 """Under 0.2 s of audio there is nothing to read."""
 NO_SPEECH = 0.6
 """Above this no-speech probability the utterance is taken as noise (an empty transcript)."""
+READINGS = 5
+"""How many readings the second look's beam search keeps."""
+READING_MARGIN = 0.3
+"""A reading counts when its score (mean log-probability a token) is this close to the best."""
 _REPEAT = re.compile(r"\b(\w+(?:\W+\w+){3})\b.*\b\1\b", re.IGNORECASE)
 """The same four words twice: most likely the model looping (if the visitor did repeat
 themselves, the full window reads it the same)."""
@@ -161,32 +165,46 @@ class WhisperRecognizer:
         self._pcm.clear()
         self._early = None
 
-    def finish(self, careful: bool = False) -> str:
-        """`careful`: the full 30 s window however short the audio — Whisper base misreads a
-        short clip in a short window ("The Loki Osk" for espeak-ng's "Hello kiosk", "Hello,
-        Kiosk." in the full one), at about three times the read time."""
+    def finish(self) -> str:
+        audio = self._end()
+        early, self._early = self._early, None
+        if early is not None and len(audio) * 2 - early[0] <= self._closing_bytes:
+            return early[1].result()  # read while the endpointer waited for the silence
+        return self.transcribe(audio) if audio.size >= MIN_SPEECH else ""
+
+    def readings(self) -> list[str]:
+        """The full 30 s window however short the audio, and the likeliest few readings of a
+        beam search: Whisper base misreads espeak-ng's "Hello kiosk" as "The Loki Osk" in a
+        short window and as "Hello, key off." on the full one, where "Hello Kiosk." is the
+        second reading (docs/voice.md)."""
+        audio = self._end()
+        self._early = None
+        if audio.size < MIN_SPEECH:
+            return []
+        return [" ".join(text.split()) for text in
+                self._decode(audio, FULL_WINDOW_S, READINGS)]
+
+    def _end(self) -> np.ndarray:
+        """The utterance's audio, and the recogniser ready for the next one."""
         if self._partials is not None:
             self._partials.finish()
-        early, self._early = self._early, None
-        if early is not None and not careful and len(self._pcm) - early[0] <= self._closing_bytes:
-            self._pcm.clear()
-            return early[1].result()  # read while the endpointer waited for the silence
         audio = _samples(self._pcm)
         self._pcm.clear()
-        window = FULL_WINDOW_S if careful else None
-        return self.transcribe(audio, window) if audio.size >= MIN_SPEECH else ""
+        return audio
 
     def transcribe(self, audio: np.ndarray, window: float | None = None) -> str:
         """The text of one utterance (16 kHz float samples); `window` overrides the encoder
         window the length of the audio chooses (bench/asr_accuracy.py compares them)."""
         seconds = audio.size / 16000
         window = window or min(FULL_WINDOW_S, max(MIN_WINDOW_S, seconds + MARGIN_S))
-        text = self._decode(audio, window)
+        text = next(iter(self._decode(audio, window)), "")
         if _REPEAT.search(text) and window < FULL_WINDOW_S:
-            text = self._decode(audio, FULL_WINDOW_S)
+            text = next(iter(self._decode(audio, FULL_WINDOW_S)), "")
         return " ".join(text.split())
 
-    def _decode(self, audio: np.ndarray, window: float) -> str:
+    def _decode(self, audio: np.ndarray, window: float, readings: int = 1) -> list[str]:
+        """Greedy (one reading), or a beam search's readings scoring within `READING_MARGIN`
+        of the best; none when Whisper takes the audio for no speech."""
         import ctranslate2
 
         samples = int(window * 16000)
@@ -201,13 +219,18 @@ class WhisperRecognizer:
             prompt = [_TOKENS["sot"], _LANG_TOKENS[self.lang], _TOKENS["transcribe"],
                       _TOKENS["notimestamps"]]
             result = self._model.model.generate(
-                encoded, [prompt], beam_size=1, return_no_speech_prob=True,
+                encoded, [prompt], beam_size=readings, num_hypotheses=readings,
+                return_scores=True, return_no_speech_prob=True,
                 max_length=int(24 + 8 * audio.size / 16000),
             )[0]
         if result.no_speech_prob > NO_SPEECH:
-            return ""
-        tokens = [t for t in result.sequences_ids[0] if t < _TOKENS["eot"]]
-        return str(self._model.hf_tokenizer.decode(tokens))
+            return []
+        best = result.scores[0]
+        return [
+            str(self._model.hf_tokenizer.decode([t for t in ids if t < _TOKENS["eot"]]))
+            for ids, score in zip(result.sequences_ids, result.scores, strict=True)
+            if score >= best - READING_MARGIN
+        ]
 
 
 def _samples(pcm: bytearray) -> np.ndarray:

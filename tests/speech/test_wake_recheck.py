@@ -1,8 +1,8 @@
 """The second look at an idle utterance: a wake phrase the spotter missed still wakes the kiosk.
 
-espeak-ng's voices are what the keyphrase spotter misses (docs/voice.md); Whisper reads "Hello
-kiosk" right in two of its five English voices tried (`en+m3` here), so a recording in that
-voice tests the second look with the real engines.
+espeak-ng's voices are what the keyphrase spotter misses (docs/voice.md); Whisper's likely
+readings begin with "Hello kiosk" in three of its five English voices tried (`en+m3` and
+`en-gb-x-rp` here), so recordings in them test the second look with the real engines.
 """
 
 from __future__ import annotations
@@ -55,6 +55,24 @@ def test_a_wake_phrase_the_spotter_misses_wakes_the_kiosk_with_its_question(
     assert final.text.lower().rstrip("?.") == "where can i borrow a wheelchair"
     said = len(espeak_wake) / RATE - 1.0  # the end of the recording's speech (espeak trails off)
     assert said - 0.5 < final.speech_end_t < said + 0.1
+
+
+def test_a_likely_reading_that_is_not_the_likeliest_wakes_too(tmp_path: Path) -> None:
+    """en-gb-x-rp's "Hello kiosk." is read "Hello, Kiyok." first; "Hello Kiosk." is among the
+    likely readings of the beam search, and that is enough."""
+    audio = recording(0.5, espeak("Hello kiosk.", "en-gb-x-rp", tmp_path), 0.6,
+                      espeak("Where is the pharmacy?", "en-gb-x-rp", tmp_path), 1.0)
+    assert listen(audio, recheck_s=0) == []
+    events = listen(audio)
+    assert isinstance(events[0], WakeHeard)
+    assert [e.text for e in events if isinstance(e, FinalTranscript)] == ["Where is the pharmacy?"]
+
+
+@pytest.mark.parametrize("text", ["Hello, Oscar! Long time no see.", "Hello Kiki, come here.",
+                                  "The kiosk is over there, next to the stairs."])
+@pytest.mark.parametrize("voice", ["en", "en-gb-x-rp", "en-us+f3"])
+def test_chatter_in_other_voices_wakes_nothing(text: str, voice: str, tmp_path: Path) -> None:
+    assert listen(recording(0.5, espeak(text, voice, tmp_path), 1.0)) == []
 
 
 def test_no_second_look_while_the_kiosk_speaks(espeak_wake: Samples) -> None:
