@@ -35,6 +35,9 @@ FRAME_S = 0.03
 """Length of one microphone frame: what the VAD takes."""
 PREROLL_S = 0.3
 """Audio kept from before the speech start fired, so the first syllable is not lost."""
+WAKE_PREROLL_S = 0.6
+"""The same for the second look at the wake phrase: the VAD fires late on a soft "H", and
+Whisper reads espeak-ng's "Hello kiosk" clipped by 0.3 s as "The Loki off" (docs/voice.md)."""
 
 
 class Listener:
@@ -63,7 +66,7 @@ class Listener:
         self._controls: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
         self._mode: MicMode = "wake"
         self._lang: Lang = next(iter(recognizers), "en")
-        self._preroll: deque[bytes] = deque(maxlen=max(1, int(PREROLL_S / FRAME_S)))
+        self._preroll: deque[bytes] = deque(maxlen=int(WAKE_PREROLL_S / FRAME_S))
         self._recognizer: Recognizer | None = None  # set while an utterance is transcribed
         self._voiced = False  # the last frame's VAD decision
         self._recheck_s = config.wake_recheck_s
@@ -139,11 +142,13 @@ class Listener:
             recognizer.begin()
             for chunk in heard:
                 recognizer.feed(chunk)
-            question = next((rest for text in recognizer.readings()
-                             if (rest := after_phrase(text, spotter.phrase, spotter.lang))
-                             is not None), None)
-            if question is None:
+            rests = [rest for text in recognizer.readings()
+                     if (rest := after_phrase(text, spotter.phrase, spotter.lang)) is not None]
+            if not rests:
                 continue
+            # the likeliest reading with a question after the phrase: a reading that ends at
+            # the phrase may have dropped the question said in the same breath
+            question = next((rest for rest in rests if rest), "")
             self._post(WakeHeard(frame.t_end, spotter.phrase, spotter.lang))
             self._preroll.clear()
             if question:
@@ -162,7 +167,7 @@ class Listener:
         if self._recognizer is None:
             return
         self._recognizer.begin()
-        for pcm in self._preroll:
+        for pcm in self._after(PREROLL_S):
             self._recognizer.feed(pcm)
         self._preroll.clear()
 

@@ -68,6 +68,16 @@ def test_a_likely_reading_that_is_not_the_likeliest_wakes_too(tmp_path: Path) ->
     assert [e.text for e in events if isinstance(e, FinalTranscript)] == ["Where is the pharmacy?"]
 
 
+def test_the_second_look_keeps_a_soft_first_syllable(tmp_path: Path) -> None:
+    """Spoken softly, en-gb-x-rp's "Hello" starts before the VAD fires; with the ordinary 0.3 s
+    of pre-roll Whisper reads "The Loki off.", with the second look's 0.6 s "Hello Kiosk."."""
+    audio = recording(0.5, espeak("Hello kiosk.", "en-gb-x-rp", tmp_path) * 0.6, 0.4,
+                      espeak("Pharmacy?", "en-gb-x-rp", tmp_path) * 0.6, 1.0)
+    events = listen(audio)
+    assert isinstance(events[0], WakeHeard)
+    assert [e.text.rstrip("?.") for e in events if isinstance(e, FinalTranscript)] == ["Pharmacy"]
+
+
 @pytest.mark.parametrize("text", ["Hello, Oscar! Long time no see.", "Hello Kiki, come here.",
                                   "The kiosk is over there, next to the stairs."])
 @pytest.mark.parametrize("voice", ["en", "en-gb-x-rp", "en-us+f3"])
