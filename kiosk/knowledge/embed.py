@@ -107,7 +107,7 @@ class LlamaCppEmbedder:
         # One thread or every core, whichever has lately been faster: a second thread nearly
         # halves a question when the other core is free and slows it when the other core is
         # busy (the avatar, the microphone); see ThreadChooser and docs/retrieval.md.
-        self._threads = ThreadChooser([threads] if threads else [1, os.cpu_count() or 1])
+        self._threads = ThreadChooser([threads] if threads else [1, len(os.sched_getaffinity(0))])
         self._path = path
         self._lock = threading.Lock()  # one native engine, one caller at a time
         self._model = llama_cpp.Llama(
