@@ -181,8 +181,7 @@ class WhisperRecognizer:
         self._early = None
         if audio.size < MIN_SPEECH:
             return []
-        return [" ".join(text.split()) for text in
-                self._decode(audio, FULL_WINDOW_S, READINGS)]
+        return self._decode(audio, FULL_WINDOW_S, READINGS)
 
     def _end(self) -> np.ndarray:
         """The utterance's audio, and the recogniser ready for the next one."""
@@ -197,14 +196,14 @@ class WhisperRecognizer:
         window the length of the audio chooses (bench/asr_accuracy.py compares them)."""
         seconds = audio.size / 16000
         window = window or min(FULL_WINDOW_S, max(MIN_WINDOW_S, seconds + MARGIN_S))
-        text = next(iter(self._decode(audio, window)), "")
+        text = (self._decode(audio, window) or [""])[0]
         if _REPEAT.search(text) and window < FULL_WINDOW_S:
-            text = next(iter(self._decode(audio, FULL_WINDOW_S)), "")
-        return " ".join(text.split())
+            text = (self._decode(audio, FULL_WINDOW_S) or [""])[0]
+        return text
 
     def _decode(self, audio: np.ndarray, window: float, readings: int = 1) -> list[str]:
         """Greedy (one reading), or a beam search's readings scoring within `READING_MARGIN`
-        of the best; none when Whisper takes the audio for no speech."""
+        of the best, spaces tidied; none when Whisper takes the audio for no speech."""
         import ctranslate2
 
         samples = int(window * 16000)
@@ -227,7 +226,8 @@ class WhisperRecognizer:
             return []
         best = result.scores[0]
         return [
-            str(self._model.hf_tokenizer.decode([t for t in ids if t < _TOKENS["eot"]]))
+            " ".join(self._model.hf_tokenizer.decode([t for t in ids if t < _TOKENS["eot"]])
+                     .split())
             for ids, score in zip(result.sequences_ids, result.scores, strict=True)
             if score >= best - READING_MARGIN
         ]
