@@ -116,8 +116,17 @@ class AnswerConfig:
     """On a handoff, the best FAQ entry is also offered aloud ("Did you mean …? Say yes.")
     when it scores at least this share of the retrieval threshold; the visitor's "yes" then
     gets its approved answer. 1.0 turns this off (docs/retrieval.md, "Did you mean")."""
+    agreeing_readings: int = 2
+    """When a spoken question is not answered, the recogniser's other likely readings are
+    tried; this many answering from the same entry get its answer (docs/voice.md, "Other
+    readings"). 0 turns this off. Only Whisper gives other readings."""
 
     def __post_init__(self) -> None:
+        if self.agreeing_readings < 0:
+            raise ConfigError(
+                f"[answer] agreeing_readings = {self.agreeing_readings} is negative",
+                hint="set [answer] agreeing_readings to 2 (the default), or 0 to turn it off",
+            )
         for name in ("near_share", "offer_share"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise ConfigError(

@@ -7,8 +7,8 @@ clock of the process (`time.monotonic()`), or on the playback clock where a fiel
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from kiosk.lang import Lang
@@ -125,6 +125,9 @@ class FinalTranscript:
     lang: Lang
     speech_end_t: float
     """When the visitor stopped speaking (for latency)."""
+    readings: Callable[[], Sequence[str]] | None = field(default=None, compare=False)
+    """The utterance's other likely readings, worked out only if called (on any thread):
+    tried when `text` is not answered. None when the recogniser has only the one."""
 
 
 # ---- answering and speaking (core → screen) --------------------------------------------------

@@ -4,7 +4,8 @@ confidence gate, then a grounded or generative answer. No confident source, no a
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,10 @@ from kiosk.lang import Lang, detect_language
 
 if TYPE_CHECKING:
     from kiosk.answer.generative import GenerativeAnswerer
+
+Readings = Callable[[], Sequence[str]]
+"""The other likely readings of a spoken question, worked out only when called (a recogniser's
+beam search): asked for when the likeliest reading is not answered (`AnswerEngine.plan`)."""
 
 
 class Session:
@@ -40,6 +45,8 @@ class Plan:
     lang: Lang
     reply: Answer | None = None
     hits: tuple[Hit, ...] = ()
+    heard: str = ""
+    """The reading of a spoken question the hits answer, when not the likeliest one."""
 
 
 class AnswerEngine:
@@ -69,17 +76,21 @@ class AnswerEngine:
         lang = detect_language(question, session.lang or self.pack.languages[0])
         return self._finish(self._handoff(question, lang), session, time.perf_counter())
 
-    def ask(self, question: str, session: Session) -> Answer:
+    def ask(self, question: str, session: Session, readings: Readings | None = None) -> Answer:
         """A complete grounded (or intent / handoff) reply."""
         started = time.perf_counter()
-        plan = self.plan(question, session)
+        plan = self.plan(question, session, readings)
+        question = plan.heard or question
         answer = plan.reply or self._grounded(question, plan.lang, plan.hits[0].source)
         return self._finish(answer, session, started)
 
-    async def stream(self, question: str, session: Session) -> AsyncIterator[AnswerEvent]:
+    async def stream(
+        self, question: str, session: Session, readings: Readings | None = None
+    ) -> AsyncIterator[AnswerEvent]:
         """Sentences as they are ready, then the `Answer`. Generative when a model is set."""
         started = time.perf_counter()
-        plan = self.plan(question, session)
+        plan = self.plan(question, session, readings)
+        question = plan.heard or question
         answer = plan.reply
         if answer is None and self._generator is not None:
             generated: Generated | None = None
@@ -105,8 +116,11 @@ class AnswerEngine:
                 yield Sentence(text, index)
         yield self._finish(answer, session, started)
 
-    def plan(self, question: str, session: Session) -> Plan:
-        """Decide how to reply: fixed intent, handoff, or which sources to answer from."""
+    def plan(self, question: str, session: Session, readings: Readings | None = None) -> Plan:
+        """Decide how to reply: fixed intent, handoff, or which sources to answer from.
+
+        `readings`: for a spoken question, its other likely readings, tried only when this
+        one is not answered (`_agreed`)."""
         default = session.lang or self.pack.languages[0]
         lang = detect_language(question, default)
         intent = route_intent(question, lang, self.pack.services)
@@ -120,9 +134,39 @@ class AnswerEngine:
             return Plan(lang, reply=replace(handoff, text=text))
         hits = self._retriever.search(strip_fillers(question, lang), lang)
         confident = tuple(hit for hit in hits if hit.score >= self._threshold)
+        if not confident and readings is not None and self._answer.agreeing_readings:
+            heard, confident = self._agreed(question, lang, readings())
+            if confident:
+                return Plan(lang, hits=confident[: self._answer.context_entries], heard=heard)
         if not confident:
             return Plan(lang, reply=self._declined(question, lang, hits))
         return Plan(lang, hits=confident[: self._answer.context_entries])
+
+    def _agreed(
+        self, question: str, lang: Lang, readings: Sequence[str]
+    ) -> tuple[str, tuple[Hit, ...]]:
+        """The likeliest reading of a spoken question was not answered confidently; when
+        `agreeing_readings` of the others are, from the same entry, that is taken as what
+        was said: the gate's line falls between readings that differ by a word's ending or
+        a full stop ("worth a trip" / "worth the trip"), and a mishearing seldom repeats
+        itself in several readings (docs/voice.md, "Other readings"). A reading a rule
+        would answer without retrieval (an intent, the guard) does not count. Returns the
+        first agreeing reading and its confident hits, or ("", ())."""
+        votes: dict[str, list[tuple[str, tuple[Hit, ...]]]] = defaultdict(list)
+        for text in dict.fromkeys(readings):
+            if text == question or not text.strip():
+                continue
+            if (route_intent(text, lang, self.pack.services) or is_manipulation(text)
+                    or asks_medical_advice(text)):
+                continue
+            hits = self._retriever.search(strip_fillers(text, lang), lang)
+            confident = tuple(hit for hit in hits if hit.score >= self._threshold)
+            if confident:
+                votes[confident[0].source].append((text, confident))
+        agreeing = max(votes.values(), key=len, default=[])
+        if len(agreeing) < self._answer.agreeing_readings:
+            return "", ()
+        return agreeing[0]
 
     def _declined(self, question: str, lang: Lang, hits: list[Hit]) -> Answer:
         """The handoff, with the FAQ entries that came close for the screen, and the closest

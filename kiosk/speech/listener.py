@@ -12,6 +12,7 @@ same breath is the turn's question.
 
 from __future__ import annotations
 
+import functools
 import queue
 import re
 from collections import deque
@@ -114,8 +115,11 @@ class Listener:
         elif self._recognizer is not None:
             text = self._strip_wake(self._recognizer.finish())
             lang = self._recognizer.lang
+            more = self._recognizer.more_readings()
             self._recognizer = None
-            self._post(FinalTranscript(frame.t_end, text, lang, frame.t_end - boundary.ago))
+            readings = None if more is None else functools.partial(self._stripped, more)
+            self._post(FinalTranscript(frame.t_end, text, lang, frame.t_end - boundary.ago,
+                                       readings))
 
     def _recheck(self, frame: Frame, pcm: bytes) -> None:
         """Collect an utterance heard in `wake` mode; when it ends short enough, read it and
@@ -198,6 +202,10 @@ class Listener:
         self._endpointer.reset()
         if not keep_preroll:
             self._preroll.clear()
+
+    def _stripped(self, readings: Callable[[], list[str]]) -> list[str]:
+        """Other readings of a question, each without the wake phrase (any thread)."""
+        return [self._strip_wake(text) for text in readings()]
 
     def _strip_wake(self, text: str) -> str:
         for spotter in self._spotters:

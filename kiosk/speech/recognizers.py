@@ -54,6 +54,11 @@ class Recognizer(Protocol):
         utterance whose every word matters (the wake phrase's second look). A streaming
         recogniser has one reading, its final transcript."""
 
+    def more_readings(self) -> Callable[[], list[str]] | None:
+        """After `finish`: the utterance's likely readings, likeliest first, worked out only
+        when the result is called (on any thread) — for a question the kiosk could not answer
+        from the likeliest one. None when this recogniser has only its final transcript."""
+
     def pause(self) -> None:
         """The visitor just went quiet: if this is the end, a recogniser that reads the whole
         utterance may start on it now, while the endpointer waits out the silence."""
@@ -153,6 +158,9 @@ class PocketsphinxRecognizer:
     def readings(self) -> list[str]:
         return [text] if (text := self.finish()) else []
 
+    def more_readings(self) -> None:
+        """Streaming: its final transcript is its only reading."""
+
     def pause(self) -> None:
         """Streaming: it has been transcribing all along."""
 
@@ -245,6 +253,9 @@ class VoskRecognizer:
 
     def readings(self) -> list[str]:
         return [text] if (text := self.finish()) else []
+
+    def more_readings(self) -> None:
+        """Streaming: its final transcript is its only reading."""
 
     def pause(self) -> None:
         """Streaming: it has been transcribing all along."""

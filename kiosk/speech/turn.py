@@ -67,15 +67,16 @@ async def answer_sentences(
     loop = asyncio.get_running_loop()
     result: Answer | None = None
     try:
+        readings = turn.heard.readings if turn.heard is not None else None
         if engine.generative:
-            async for item in engine.stream(question, session):
+            async for item in engine.stream(question, session, readings):
                 if isinstance(item, Sentence):
                     turn.answer_wall = turn.answer_wall or time.monotonic()
                     yield item.text
                 else:
                     result = item
         else:
-            result = await loop.run_in_executor(None, engine.ask, question, session)
+            result = await loop.run_in_executor(None, engine.ask, question, session, readings)
             turn.answer_wall = time.monotonic()
             for sentence in split_sentences(result.text):
                 yield sentence

@@ -20,7 +20,9 @@ import os
 import re
 import shutil
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -141,6 +143,7 @@ class WhisperRecognizer:
         self._pcm = bytearray()
         self._closing_bytes = int((silence_end_s + 0.06) * rate) * 2
         self._early: tuple[int, Future[str]] | None = None  # (bytes read, the read)
+        self._finished: np.ndarray | None = None  # the last utterance `finish` read
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="whisper")
         self._lock = threading.Lock()  # one decode at a time per model
 
@@ -167,6 +170,7 @@ class WhisperRecognizer:
 
     def finish(self) -> str:
         audio = self._end()
+        self._finished = audio
         early, self._early = self._early, None
         if early is not None and len(audio) * 2 - early[0] <= self._closing_bytes:
             return early[1].result()  # read while the endpointer waited for the silence
@@ -183,6 +187,15 @@ class WhisperRecognizer:
             return []
         return self._decode(audio, FULL_WINDOW_S, READINGS)
 
+    def more_readings(self) -> Callable[[], list[str]] | None:
+        """The last utterance read again with a beam search, on the same window: its likely
+        readings (within `READING_MARGIN` of the best), for a question the likeliest did not
+        get answered (docs/voice.md, "Other readings")."""
+        audio, self._finished = self._finished, None
+        if audio is None or audio.size < MIN_SPEECH:
+            return None
+        return partial(self._decode, audio, _window(audio), READINGS)
+
     def _end(self) -> np.ndarray:
         """The utterance's audio, and the recogniser ready for the next one."""
         if self._partials is not None:
@@ -194,8 +207,7 @@ class WhisperRecognizer:
     def transcribe(self, audio: np.ndarray, window: float | None = None) -> str:
         """The text of one utterance (16 kHz float samples); `window` overrides the encoder
         window the length of the audio chooses (bench/asr_accuracy.py compares them)."""
-        seconds = audio.size / 16000
-        window = window or min(FULL_WINDOW_S, max(MIN_WINDOW_S, seconds + MARGIN_S))
+        window = window or _window(audio)
         text = (self._decode(audio, window) or [""])[0]
         if _REPEAT.search(text) and window < FULL_WINDOW_S:
             text = (self._decode(audio, FULL_WINDOW_S) or [""])[0]
@@ -231,6 +243,11 @@ class WhisperRecognizer:
             for ids, score in zip(result.sequences_ids, result.scores, strict=True)
             if score >= best - READING_MARGIN
         ]
+
+
+def _window(audio: np.ndarray) -> float:
+    """The encoder window for an utterance: the speech plus `MARGIN_S`, within 10–30 s."""
+    return min(FULL_WINDOW_S, max(MIN_WINDOW_S, audio.size / 16000 + MARGIN_S))
 
 
 def _samples(pcm: bytearray) -> np.ndarray:

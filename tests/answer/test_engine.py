@@ -127,9 +127,10 @@ def test_medical_advice_never_reaches_the_model(
     assert isinstance(answer, Answer) and answer.handoff and "ibuprofen" not in answer.text
 
 
-def _stream(engine: AnswerEngine, question: str) -> list[AnswerEvent]:
+def _stream(engine: AnswerEngine, question: str,
+            readings: Callable[[], list[str]] | None = None) -> list[AnswerEvent]:
     async def run() -> list[AnswerEvent]:
-        return [event async for event in engine.stream(question, Session())]
+        return [event async for event in engine.stream(question, Session(), readings)]
 
     return asyncio.run(run())
 
@@ -192,3 +193,65 @@ def test_offers_can_be_turned_off(knowledge: Knowledge) -> None:
     answer = engine.ask("how can I sign up for a reader card", Session())
     assert answer.handoff and answer.offer is None and answer.near[:1] == ("library-card",)
     assert answer.text == knowledge.pack.handoff.en
+
+
+def _reading(knowledge: Knowledge, agreeing: int = 2) -> AnswerEngine:
+    """An engine whose gate declines "a leader cart" (0.33) and passes "a reader card" (0.67)."""
+    config = KioskConfig()
+    answer = replace(config.answer, agreeing_readings=agreeing)
+    return AnswerEngine(knowledge.pack, knowledge.retriever, answer,
+                        replace(config.retrieval, threshold=0.5))
+
+
+class Readings:
+    """A spoken question's other readings, counting how often they were asked for."""
+
+    def __init__(self, *texts: str) -> None:
+        self.texts, self.calls = list(texts), 0
+
+    def __call__(self) -> list[str]:
+        self.calls += 1
+        return self.texts
+
+
+MISHEARD = "how can I sign up for a leader cart"
+
+
+def test_other_readings_that_agree_answer_a_misheard_question(knowledge: Knowledge) -> None:
+    engine = _reading(knowledge)
+    assert engine.ask(MISHEARD, Session()).handoff  # on its own, declined
+    readings = Readings(MISHEARD, "how can I sign up for a reader card",
+                        "how do I sign up for a reader card?")
+    answer = engine.ask(MISHEARD, Session(), readings)
+    assert (answer.sources, answer.handoff, readings.calls) == (("library-card",), False, 1)
+    assert answer.question == "how can I sign up for a reader card"  # what it answered
+    events = _stream(engine, MISHEARD, readings)
+    assert isinstance(events[-1], Answer) and events[-1].sources == ("library-card",)
+
+
+def test_readings_are_not_worked_out_for_an_answered_question(knowledge: Knowledge) -> None:
+    readings = Readings("what's the wifi password", "what's the Wi-Fi password?")
+    answer = _reading(knowledge).ask("how do I sign up for a reader card?", Session(), readings)
+    assert answer.sources == ("library-card",) and readings.calls == 0
+
+
+@pytest.mark.parametrize("texts", [
+    # one reading is not enough
+    (MISHEARD, "how can I sign up for a reader card", "how can I sign up for a leader cart?"),
+    # two readings answering from different entries say nothing
+    ("how can I sign up for a reader card", "what's the wifi password"),
+    # a reading a rule would answer (here: take a ticket) does not count, whatever
+    # retrieval makes of it (0.59 for library-card)
+    ("how can I sign up for a reader card", "take a number for a reader card"),
+])
+def test_readings_that_do_not_agree_leave_the_handoff(knowledge: Knowledge,
+                                                      texts: tuple[str, ...]) -> None:
+    answer = _reading(knowledge).ask(MISHEARD, Session(), Readings(*texts))
+    assert answer.handoff and answer.sources == () and answer.question == MISHEARD
+
+
+def test_other_readings_can_be_turned_off(knowledge: Knowledge) -> None:
+    readings = Readings("how can I sign up for a reader card",
+                        "how do I sign up for a reader card?")
+    answer = _reading(knowledge, agreeing=0).ask(MISHEARD, Session(), readings)
+    assert answer.handoff and readings.calls == 0

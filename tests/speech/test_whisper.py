@@ -135,9 +135,31 @@ def test_the_listener_gets_whispers_transcript() -> None:
     events: list[InputEvent] = []
     listener = Listener(VoiceConfig(), heard.spotters, heard.recognizers, events.append)
     listener.set_mode("ask")
-    audio = recording(0.3, speech("The doctor's sent me for bloods. Which way?"), 1.0)
+    audio = recording(0.3, speech("Hello kiosk. The doctor's sent me for bloods. Which way?"), 1.0)
     size = listener.frame_samples
     for index in range(len(audio) // size):
         listener.process(Frame(audio[index * size : (index + 1) * size], (index + 1) * size / RATE))
     finals = [e for e in events if isinstance(e, FinalTranscript)]
     assert len(finals) == 1 and "bloods" in finals[0].text.lower()
+    assert finals[0].text.lower().startswith("the doctor")  # the wake phrase is not the question
+    readings = finals[0].readings
+    assert readings is not None  # for the engine, if it cannot answer the likeliest
+    texts = readings()
+    assert texts and all(t.lower().startswith("the doctor") and "blood" in t.lower()
+                         for t in texts), texts
+
+
+def test_other_readings_of_an_utterance_are_read_only_when_asked_for() -> None:
+    recognizer = WhisperRecognizer(model(), "en", RATE)
+    said = speech("Any temples or tea plantations worth a trip?")
+    feed_all(recognizer, recording(0.2, said, 0.5))
+    recognizer.finish()
+    readings = recognizer.more_readings()
+    assert readings is not None and recognizer.more_readings() is None  # one utterance, once
+    texts = readings()
+    assert len(texts) >= 2, texts  # a beam search's readings, not the one greedy read
+    assert all("temples" in t.lower() and "plantations" in t.lower() for t in texts), texts
+    feed_all(recognizer, np.zeros(RATE * 2, dtype=np.float32))
+    assert recognizer.finish() == ""
+    silence = recognizer.more_readings()
+    assert silence is None or silence() == []
