@@ -3,6 +3,7 @@ confidence gate, then a grounded or generative answer. No confident source, no a
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -87,9 +88,13 @@ class AnswerEngine:
     async def stream(
         self, question: str, session: Session, readings: Readings | None = None
     ) -> AsyncIterator[AnswerEvent]:
-        """Sentences as they are ready, then the `Answer`. Generative when a model is set."""
+        """Sentences as they are ready, then the `Answer`. Generative when a model is set.
+        The plan (retrieval, and a spoken question's other readings) is worked out on a
+        worker thread, so the caller's loop is not held up."""
         started = time.perf_counter()
-        plan = self.plan(question, session, readings)
+        plan = await asyncio.get_running_loop().run_in_executor(
+            None, self.plan, question, session, readings
+        )
         question = plan.heard or question
         answer = plan.reply
         if answer is None and self._generator is not None:

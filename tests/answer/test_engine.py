@@ -4,6 +4,7 @@ answers that either stay grounded or fall back (toy GGUF models that say a fixed
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Generator
 from dataclasses import replace
 
@@ -227,6 +228,34 @@ def test_other_readings_that_agree_answer_a_misheard_question(knowledge: Knowled
     assert answer.question == "how can I sign up for a reader card"  # what it answered
     events = _stream(engine, MISHEARD, readings)
     assert isinstance(events[-1], Answer) and events[-1].sources == ("library-card",)
+
+
+def test_the_stream_works_out_readings_off_the_callers_loop(knowledge: Knowledge) -> None:
+    """A beam read takes most of a second: the core's loop (touches, barge-in, the screen)
+    must keep turning meanwhile."""
+    slow = Readings("how can I sign up for a reader card", "how do I sign up for a reader card?")
+
+    def beam_read() -> list[str]:
+        time.sleep(0.4)
+        return slow()
+
+    async def run() -> tuple[int, list[AnswerEvent]]:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(tick())
+        events = [e async for e in _reading(knowledge).stream(MISHEARD, Session(), beam_read)]
+        ticker.cancel()
+        return ticks, events
+
+    ticks, events = asyncio.run(run())
+    assert isinstance(events[-1], Answer) and events[-1].sources == ("library-card",)
+    assert ticks >= 10, ticks  # blocked, it would tick at most once
 
 
 def test_readings_are_not_worked_out_for_an_answered_question(knowledge: Knowledge) -> None:
