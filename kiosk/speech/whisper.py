@@ -142,8 +142,9 @@ class WhisperRecognizer:
         self._partials = partials
         self._pcm = bytearray()
         self._closing_bytes = int((silence_end_s + 0.06) * rate) * 2
-        self._early: tuple[int, Future[str]] | None = None  # (bytes read, the read)
-        self._finished: np.ndarray | None = None  # the last utterance `finish` read
+        self._early: tuple[np.ndarray, Future[str]] | None = None  # (audio read, the read)
+        self._finished: np.ndarray | None = None  # the audio of `finish`'s transcript
+        self._encoded: tuple[bytes, float, Any] | None = None  # the last (audio, window) encoded
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="whisper")
         self._lock = threading.Lock()  # one decode at a time per model
 
@@ -160,7 +161,7 @@ class WhisperRecognizer:
     def pause(self) -> None:
         audio = _samples(self._pcm)
         if audio.size >= MIN_SPEECH:
-            self._early = (len(self._pcm), self._worker.submit(self.transcribe, audio))
+            self._early = (audio, self._worker.submit(self.transcribe, audio))
 
     def cancel(self) -> None:
         if self._partials is not None:
@@ -172,7 +173,8 @@ class WhisperRecognizer:
         audio = self._end()
         self._finished = audio
         early, self._early = self._early, None
-        if early is not None and len(audio) * 2 - early[0] <= self._closing_bytes:
+        if early is not None and (audio.size - early[0].size) * 2 <= self._closing_bytes:
+            self._finished = early[0]
             return early[1].result()  # read while the endpointer waited for the silence
         return self.transcribe(audio) if audio.size >= MIN_SPEECH else ""
 
@@ -190,7 +192,8 @@ class WhisperRecognizer:
     def more_readings(self) -> Callable[[], list[str]] | None:
         """The last utterance read again with a beam search, on the same window: its likely
         readings (within `READING_MARGIN` of the best), for a question the likeliest did not
-        get answered (docs/voice.md, "Other readings")."""
+        get answered (docs/voice.md, "Other readings"). The encoder's work on it is kept from
+        the first read, so only the beam search is new."""
         audio, self._finished = self._finished, None
         if audio is None or audio.size < MIN_SPEECH:
             return None
@@ -221,12 +224,18 @@ class WhisperRecognizer:
         samples = int(window * 16000)
         padded = np.zeros(samples, dtype=np.float32)
         padded[: min(audio.size, samples)] = audio[:samples]
+        key = padded.tobytes()
         with self._lock:
-            features = self._model.feature_extractor(padded, padding=0)[:, : int(window * 100)]
-            encoded = self._model.model.encode(
-                ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])),
-                to_cpu=False,
-            )
+            if self._encoded is not None and self._encoded[:2] == (key, window):
+                encoded = self._encoded[2]
+            else:
+                features = self._model.feature_extractor(padded, padding=0)[
+                    :, : int(window * 100)]
+                encoded = self._model.model.encode(
+                    ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])),
+                    to_cpu=False,
+                )
+                self._encoded = (key, window, encoded)
             prompt = [_TOKENS["sot"], _LANG_TOKENS[self.lang], _TOKENS["transcribe"],
                       _TOKENS["notimestamps"]]
             result = self._model.model.generate(

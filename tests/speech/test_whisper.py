@@ -163,3 +163,43 @@ def test_other_readings_of_an_utterance_are_read_only_when_asked_for() -> None:
     assert recognizer.finish() == ""
     silence = recognizer.more_readings()
     assert silence is None or silence() == []
+
+
+class _Counting:
+    """A loaded model seen through a proxy that counts the encoder's runs."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner, self.encodes = inner, 0
+
+    def encode(self, *args: object, **options: object) -> object:
+        self.encodes += 1
+        return self.inner.encode(*args, **options)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+class _Model:
+    def __init__(self, inner: object) -> None:
+        self.inner, self.model = inner, _Counting(inner.model)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+def test_other_readings_reuse_the_first_reads_encoding() -> None:
+    counted = _Model(model())
+    recognizer = WhisperRecognizer(counted, "en", RATE)
+    said = recording(0.2, speech("Which departments are on which floor?"), 0.5)
+    feed_all(recognizer, said)
+    recognizer.pause()  # read early, while the endpointer waits out the silence
+    best = recognizer.finish()
+    readings = recognizer.more_readings()
+    assert readings is not None
+    texts = readings()
+    assert counted.model.encodes == 1, counted.model.encodes  # the beam search alone is new
+    fresh = WhisperRecognizer(model(), "en", RATE)
+    feed_all(fresh, said)
+    assert fresh.finish() == best
+    again = fresh.more_readings()
+    assert again is not None and again() == texts  # the same readings as encoding afresh
