@@ -14,7 +14,9 @@ end-of-speech → first answer audio
 with its parts (endpointing silence, ASR final, answer, first TTS chunk), p50/p95, fed at
 real-time pace (`--fast` feeds as fast as possible; then endpointing is not waited for).
 `--espeak VOICE` has an espeak-ng voice (`en`, `en-us`, `en+m3`…) say the visitor's part
-instead of joe — the kiosk still answers in joe's voice.
+instead of joe — the kiosk still answers in joe's voice. A recording without the wake phrase
+that wakes the kiosk is written to a WAV file (`--keep-false-wakes DIR`) and named in the
+output, so it can be played and run again (`kiosk converse --audio-in`).
 
     .venv/bin/python bench/voice_latency.py                # about 7 minutes on 2 cores
     .venv/bin/python bench/voice_latency.py --limit 10 --fast
@@ -40,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kiosk.assemble import build_engine, open_knowledge
 from kiosk.config import KioskConfig, settle
 from kiosk.events import VisemeTimeline
-from kiosk.speech.audio import Samples, read_wav, resample
+from kiosk.speech.audio import Samples, read_wav, resample, write_wav
 from kiosk.speech.build import make_ears, make_voices
 from kiosk.speech.conversation import Conversation, converse
 from kiosk.speech.tts import Synthesizer, Utterance
@@ -124,6 +126,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=24, help="questions to run")
     parser.add_argument("--fast", action="store_true", help="do not feed at real-time pace")
     parser.add_argument("--espeak", metavar="VOICE", help="espeak-ng says the visitor's part")
+    parser.add_argument("--keep-false-wakes", metavar="DIR",
+                        help="where a recording that wakes without the phrase is written "
+                        "(default: a temporary folder, named in the output)")
     args = parser.parse_args()
 
     config = settle(KioskConfig())  # the embedder the kiosk would use
@@ -183,13 +188,27 @@ def main() -> None:
         print(f"  {mark} wake={turn.wake!s:5} {turn.latency_ms or 0:6.0f} ms  {item['q'][:50]!r}"
               f" → {turn.transcript!r} {list(turn.sources)}", flush=True)  # fmt: skip
 
+    def false_wake(kind: str, index: int, text: str, audio: Samples) -> bool:
+        """Run a recording without the wake phrase; one that wakes the kiosk is kept."""
+        turn = run(audio).records()[0]
+        if turn.wake:
+            kept = keep / f"false-wake-{kind}-{index}.wav"
+            write_wav(kept, audio, 16000)
+            print(f"  FALSE WAKE ({kind}) {text!r} → {turn.transcript!r}, kept as {kept}",
+                  flush=True)
+        return turn.wake
+
+    keep = Path(args.keep_false_wakes or tempfile.mkdtemp(prefix="kiosk-false-wakes-"))
+    keep.mkdir(parents=True, exist_ok=True)
     chatter_wakes = sum(
-        run(np.concatenate([pause(0.5), spoken(visitor, text), pause(1.0)])).records()[0].wake
-        for text in CHATTER
+        false_wake("chatter", i, text,
+                   np.concatenate([pause(0.5), spoken(visitor, text), pause(1.0)]))
+        for i, text in enumerate(CHATTER)
     )
     echo_wakes = sum(
-        run(np.concatenate([pause(0.5), spoken(joe, text, gain=0.8), pause(1.0)])).records()[0].wake
-        for text in answers[:10]
+        false_wake("echo", i, text,
+                   np.concatenate([pause(0.5), spoken(joe, text, gain=0.8), pause(1.0)]))
+        for i, text in enumerate(answers[:10])
     )
 
     confirmed = 0
