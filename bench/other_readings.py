@@ -19,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -71,10 +71,11 @@ def main() -> int:
             more = whisper.more_readings()
             seen: list[Sequence[str]] = []
 
-            def readings(more: object = more, seen: list[Sequence[str]] = seen,
+            def readings(more: Callable[[], list[str]] | None = more,
+                         seen: list[Sequence[str]] = seen,
                          asked: list[float] = asked) -> Sequence[str]:
                 started = time.perf_counter()
-                found = more() if callable(more) else []
+                found = more() if more is not None else []
                 asked.append((time.perf_counter() - started) * 1000)
                 seen.append(found)
                 return found

@@ -128,7 +128,7 @@ def main() -> None:
     parser.add_argument("--espeak", metavar="VOICE", help="espeak-ng says the visitor's part")
     parser.add_argument("--keep-false-wakes", metavar="DIR",
                         help="where a recording that wakes without the phrase is written "
-                        "(default: a temporary folder, named in the output)")
+                        "(default: the temporary folder; named in the output)")
     args = parser.parse_args()
 
     config = settle(KioskConfig())  # the embedder the kiosk would use
@@ -192,14 +192,14 @@ def main() -> None:
         """Run a recording without the wake phrase; one that wakes the kiosk is kept."""
         turn = run(audio).records()[0]
         if turn.wake:
-            kept = keep / f"false-wake-{kind}-{index}.wav"
+            keep.mkdir(parents=True, exist_ok=True)
+            kept = keep / f"kiosk-false-wake-{kind}-{index}.wav"
             write_wav(kept, audio, 16000)
             print(f"  FALSE WAKE ({kind}) {text!r} → {turn.transcript!r}, kept as {kept}",
                   flush=True)
         return turn.wake
 
-    keep = Path(args.keep_false_wakes or tempfile.mkdtemp(prefix="kiosk-false-wakes-"))
-    keep.mkdir(parents=True, exist_ok=True)
+    keep = Path(args.keep_false_wakes or tempfile.gettempdir())
     chatter_wakes = sum(
         false_wake("chatter", i, text,
                    np.concatenate([pause(0.5), spoken(visitor, text), pause(1.0)]))

@@ -144,7 +144,7 @@ class WhisperRecognizer:
         self._closing_bytes = int((silence_end_s + 0.06) * rate) * 2
         self._early: tuple[np.ndarray, Future[str]] | None = None  # (audio read, the read)
         self._finished: np.ndarray | None = None  # the audio of `finish`'s transcript
-        self._encoded: tuple[bytes, float, Any] | None = None  # the last (audio, window) encoded
+        self._encoded: tuple[np.ndarray, float, Any] | None = None  # last (audio, window, encoding)
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="whisper")
         self._lock = threading.Lock()  # one decode at a time per model
 
@@ -224,9 +224,9 @@ class WhisperRecognizer:
         samples = int(window * 16000)
         padded = np.zeros(samples, dtype=np.float32)
         padded[: min(audio.size, samples)] = audio[:samples]
-        key = padded.tobytes()
         with self._lock:
-            if self._encoded is not None and self._encoded[:2] == (key, window):
+            if self._encoded is not None and self._encoded[0] is audio and (
+                    self._encoded[1] == window):  # the same utterance read again
                 encoded = self._encoded[2]
             else:
                 features = self._model.feature_extractor(padded, padding=0)[
@@ -235,7 +235,7 @@ class WhisperRecognizer:
                     ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])),
                     to_cpu=False,
                 )
-                self._encoded = (key, window, encoded)
+                self._encoded = (audio, window, encoded)
             prompt = [_TOKENS["sot"], _LANG_TOKENS[self.lang], _TOKENS["transcribe"],
                       _TOKENS["notimestamps"]]
             result = self._model.model.generate(
