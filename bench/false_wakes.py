@@ -37,7 +37,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from voice_latency import CHATTER, Espeak, pause, spoken
+from voice_latency import CHATTER, ROOT, Espeak, pause, spoken
 
 from kiosk.assemble import build_engine, open_knowledge
 from kiosk.config import KioskConfig, settle
@@ -46,8 +46,6 @@ from kiosk.speech.build import Ears, make_ears, make_voices
 from kiosk.speech.conversation import converse
 from kiosk.speech.recognizers import PocketsphinxWake, Recognizer, WakeSpotter
 from kiosk.speech.tts import Synthesizer
-
-ROOT = Path(__file__).resolve().parent.parent
 
 NEAR_MISSES = (
     "Hello, Casey! Over here!",
