@@ -44,6 +44,7 @@ from kiosk.config import KioskConfig, settle
 from kiosk.speech.audio import read_wav, to_int16, write_wav
 from kiosk.speech.build import Ears, make_ears, make_voices
 from kiosk.speech.conversation import converse
+from kiosk.speech.listener import FRAME_S
 from kiosk.speech.recognizers import PocketsphinxWake, Recognizer, WakeSpotter
 from kiosk.speech.tts import Synthesizer
 
@@ -136,18 +137,18 @@ class WatchedRecognizer:
 
 def fires(spotter: WakeSpotter, audio: np.ndarray) -> int:
     """How often `spotter` fires on `audio`, fed in the listener's 30 ms frames."""
-    frame = 480
+    frame = round(16000 * FRAME_S)
     return sum(spotter.feed(to_int16(audio[i : i + frame])) for i in range(0, len(audio), frame))
 
 
-def replay(path: str, visitor: Synthesizer | Espeak) -> None:
+def replay(path: str, visitor: Synthesizer | Espeak, phrase: str) -> None:
     """A kept recording, to a fresh spotter and to one that has been listening."""
     audio = read_wav(path, 16000)
     warm_up = [np.concatenate([pause(0.5), spoken(visitor, text), pause(1.0)])
                for text in (*CHATTER, *NEAR_MISSES)]  # fmt: skip
     for threshold in (1e-10, 1e-15, 1e-20):
-        fresh = fires(PocketsphinxWake("hello kiosk", 16000, threshold), audio)
-        spotter = PocketsphinxWake("hello kiosk", 16000, threshold)
+        fresh = fires(PocketsphinxWake(phrase, 16000, threshold), audio)
+        spotter = PocketsphinxWake(phrase, 16000, threshold)
         before = sum(fires(spotter, clip) for clip in warm_up)
         after = [fires(spotter, audio) for _ in range(3)]
         print(f"threshold {threshold:g}: fresh spotter fired {fresh}×; after listening to "
@@ -168,7 +169,7 @@ def main() -> None:
     config = settle(KioskConfig())
     if args.replay:
         voice = make_voices(config.voice, ("en",))["en"]
-        replay(args.replay, Espeak(args.espeak) if args.espeak else voice)
+        replay(args.replay, Espeak(args.espeak) if args.espeak else voice, config.voice.wake_en)
         return
     data = Path(tempfile.mkdtemp(prefix="kiosk-false-wakes-"))
     engine = build_engine(config, open_knowledge(config, args.pack, str(data)))

@@ -171,11 +171,11 @@ class WhisperRecognizer:
 
     def finish(self) -> str:
         audio = self._end()
-        self._finished = audio
         early, self._early = self._early, None
         if early is not None and (audio.size - early[0].size) * 2 <= self._closing_bytes:
-            self._finished = early[0]
+            self._finished = early[0]  # the audio that read's encoding is kept for
             return early[1].result()  # read while the endpointer waited for the silence
+        self._finished = audio
         return self.transcribe(audio) if audio.size >= MIN_SPEECH else ""
 
     def readings(self) -> list[str]:
