@@ -14,6 +14,7 @@ such recording is written to a WAV file and named, so it can be played and run a
     .venv/bin/python bench/false_wakes.py                  # 5 rounds of 40 sentences, fast
     .venv/bin/python bench/false_wakes.py --rounds 2 --realtime
     .venv/bin/python bench/false_wakes.py --espeak en+m3
+    .venv/bin/python bench/false_wakes.py --noise pink --snr 15   # a noisy lobby (bench/noise.py)
     .venv/bin/python bench/false_wakes.py --replay bench/recordings/false-wake-hello-oscar.wav
 
 `--replay WAV` feeds one kept recording to pocketsphinx's spotter twice: fresh, and after it
@@ -37,13 +38,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from voice_latency import CHATTER, ROOT, Espeak, pause, spoken
+from noise import KINDS, lobby
+from voice_latency import CHATTER, ROOT, Espeak, pack_answers, pause, spoken
 
 from kiosk.assemble import build_engine, open_knowledge
 from kiosk.config import KioskConfig, settle
 from kiosk.speech.audio import read_wav, to_int16, write_wav
 from kiosk.speech.build import Ears, make_ears, make_voices
 from kiosk.speech.conversation import converse
+from kiosk.speech.denoise import DenoisedSpotter
 from kiosk.speech.listener import FRAME_S
 from kiosk.speech.recognizers import PocketsphinxWake, Recognizer, WakeSpotter
 from kiosk.speech.tts import Synthesizer
@@ -88,11 +91,12 @@ words that sound like the phrase."""
 class Watch:
     """What woke the kiosk during one recording: the spotter, the second look, or neither."""
 
-    spotter: bool = False
+    spotter: str = ""
+    """Which spotter fired, if one did."""
     readings: list[list[str]] = field(default_factory=list)
 
     def clear(self) -> None:
-        self.spotter = False
+        self.spotter = ""
         self.readings = []
 
 
@@ -104,6 +108,8 @@ class WatchedSpotter:
         self._watch = watch
         self.phrase = spotter.phrase
         self.lang = spotter.lang
+        denoised = isinstance(spotter, DenoisedSpotter)
+        self.name = "spotter (noise suppressed)" if denoised else "spotter"
 
     @property
     def ended_ago(self) -> float:
@@ -111,7 +117,8 @@ class WatchedSpotter:
 
     def feed(self, pcm: bytes) -> bool:
         fired = self._spotter.feed(pcm)
-        self._watch.spotter |= fired
+        if fired:
+            self._watch.spotter = self.name
         return fired
 
     def reset(self) -> None:
@@ -161,6 +168,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--realtime", action="store_true", help="feed at real-time pace")
     parser.add_argument("--espeak", metavar="VOICE", help="espeak-ng says the sentences")
+    parser.add_argument("--noise", choices=KINDS, help="a noisy lobby: pink noise or babble")
+    parser.add_argument("--snr", type=float, default=15.0,
+                        help="the speech above the noise, in dB (default 15)")
     parser.add_argument("--keep", metavar="DIR", help="where a recording that wakes the kiosk "
                         "is written (default: the temporary folder)")
     parser.add_argument("--replay", metavar="WAV", help="one kept recording to the spotter")
@@ -183,6 +193,7 @@ def main() -> None:
     )
     keep = Path(args.keep or tempfile.gettempdir())
     sentences = (*CHATTER, *NEAR_MISSES)
+    room = lobby(args.noise, args.snr, pack_answers(Path(args.pack))) if args.noise else None
     woke: Counter[str] = Counter()
     by: Counter[str] = Counter()
     looks = 0
@@ -190,6 +201,7 @@ def main() -> None:
     for round_ in range(args.rounds):
         for index, text in enumerate(sentences):
             audio = np.concatenate([pause(0.5), spoken(visitor, text), pause(1.0)])
+            audio = room(audio) if room else audio
             watch.clear()
             turn = converse(config.voice, engine, ears, voices, audio,  # type: ignore[arg-type]
                             realtime=args.realtime, stop_at_first_audio=True).records()[0]
@@ -198,7 +210,7 @@ def main() -> None:
                 continue
             woke[text] += 1
             second = [r for r in watch.readings if r]
-            how = "spotter" if watch.spotter else "second look" if second else "?"
+            how = watch.spotter or ("second look" if second else "?")
             by[how] += 1
             keep.mkdir(parents=True, exist_ok=True)
             kept = keep / f"kiosk-false-wake-{round_}-{index}.wav"
@@ -211,7 +223,8 @@ def main() -> None:
     runs = args.rounds * len(sentences)
     print(f"\nfalse wakes: {sum(woke.values())} of {runs} recordings "
           f"({len(CHATTER)} chatter + {len(NEAR_MISSES)} near misses × {args.rounds} rounds, "
-          f"{args.espeak or 'joe'}, {'real time' if args.realtime else 'fast'}); "
+          f"{args.espeak or 'joe'}, {'real time' if args.realtime else 'fast'}"
+          f"{f', {args.noise} noise {args.snr:g} dB below' if args.noise else ''}); "
           f"{looks} of them short enough for the second look")
     for how, count in by.most_common():
         print(f"  by the {how}: {count}")

@@ -13,6 +13,7 @@ recording is run again, as fast as possible, with the yes after the kiosk's repl
 end-of-speech → first answer audio
 with its parts (endpointing silence, ASR final, answer, first TTS chunk), p50/p95, fed at
 real-time pace (`--fast` feeds as fast as possible; then endpointing is not waited for).
+`--noise pink|babble [--snr DB]` mixes a noisy lobby into every recording (bench/noise.py).
 `--espeak VOICE` has an espeak-ng voice (`en`, `en-us`, `en+m3`…) say the visitor's part
 instead of joe — the kiosk still answers in joe's voice. A recording without the wake phrase
 that wakes the kiosk is written to a WAV file (`--keep-false-wakes DIR`) and named in the
@@ -38,6 +39,9 @@ import numpy as np
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from answer_quality import with_overrides
+from noise import KINDS, lobby
 
 from kiosk.assemble import build_engine, open_knowledge
 from kiosk.config import KioskConfig, settle
@@ -85,6 +89,12 @@ def pause(seconds: float) -> Samples:
     return np.zeros(int(16000 * seconds), dtype=np.float32)
 
 
+def pack_answers(pack: Path) -> list[str]:
+    """The pack's English answers: what people near the kiosk talk about."""
+    entries = yaml.safe_load((pack / "faq.yaml").read_text(encoding="utf-8"))
+    return [entry["answer"]["en"] for entry in entries if entry.get("answer", {}).get("en")]
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -126,12 +136,17 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=24, help="questions to run")
     parser.add_argument("--fast", action="store_true", help="do not feed at real-time pace")
     parser.add_argument("--espeak", metavar="VOICE", help="espeak-ng says the visitor's part")
+    parser.add_argument("--noise", choices=KINDS, help="a noisy lobby: pink noise or babble")
+    parser.add_argument("--snr", type=float, default=15.0,
+                        help="the visitor's speech above the noise, in dB (default 15)")
+    parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                        help="a config setting to measure (voice.noise_suppression=0)")
     parser.add_argument("--keep-false-wakes", metavar="DIR",
                         help="where a recording that wakes without the phrase is written "
                         "(default: the temporary folder; named in the output)")
     args = parser.parse_args()
 
-    config = settle(KioskConfig())  # the embedder the kiosk would use
+    config = settle(with_overrides(KioskConfig(), args.set))  # the embedder the kiosk would use
     data = Path(tempfile.mkdtemp(prefix="kiosk-voice-bench-"))
     knowledge = open_knowledge(config, args.pack, str(data))
     engine = build_engine(config, knowledge)
@@ -145,10 +160,11 @@ def main() -> None:
     ][: args.limit]
 
     ears = make_ears(config.voice)  # one set for the whole run, as a kiosk listens all day
+    room = lobby(args.noise, args.snr, pack_answers(Path(args.pack))) if args.noise else None
 
     def run(audio: Samples, **options: object) -> Conversation:
         return converse(
-            config.voice, engine, ears, voices, audio,
+            config.voice, engine, ears, voices, room(audio) if room else audio,
             realtime=not args.fast, stop_at_first_audio=True, **options,  # type: ignore[arg-type]
         )  # fmt: skip
 
@@ -217,7 +233,8 @@ def main() -> None:
         audio = np.concatenate(
             [asked, pause(len(said.audio) / said.rate + 2.0), spoken(visitor, "Yes."), pause(1.0)]
         )
-        turns = converse(config.voice, engine, ears, voices, audio).records()
+        turns = converse(config.voice, engine, ears, voices, room(audio) if room else audio)
+        turns = turns.records()
         yes = turns[1] if len(turns) > 1 else None
         confirmed += bool(yes and item["expect"] in yes.sources)
         print(f"  did you mean {item['expect']}? → {yes.transcript if yes else None!r} "
@@ -226,7 +243,8 @@ def main() -> None:
     cuts = barge_in_ms(engine, voices, config)  # type: ignore[arg-type]
     count = len(questions)
     pace = "as fast as possible" if args.fast else "real time"
-    print(f"\n{count} questions ({pace}), {time.perf_counter() - started:.0f} s")
+    noise = f", {args.noise} noise {args.snr:g} dB below the speech" if args.noise else ""
+    print(f"\n{count} questions ({pace}{noise}), {time.perf_counter() - started:.0f} s")
     print(f"wake detected: {woken}/{count} ({100 * woken / max(count, 1):.0f} %)")
     print(f"right source (or handoff when none expected): {right}/{count}")
     print(f"handed off with the right entry offered: {len(offered)}; answered from it after "

@@ -314,6 +314,15 @@ class VoiceConfig:
     """Rate the recognisers run at; microphones and files are resampled to it."""
     vad_aggressiveness: int = 2
     """0 (lenient) … 3 (strict): how sure the voice activity detector must be."""
+    noise_suppression: int = 3
+    """A second pocketsphinx wake spotter hears the microphone through WebRTC noise
+    suppression of this level: 1 (mild) … 4 (strongest); 0: no second spotter. Finds the wake
+    phrase through steady noise (ventilation, traffic), not through other people talking
+    (docs/voice.md, "A noisy lobby")."""
+    speech_above_noise_db: float = 9.0
+    """A frame is speech only when the VAD says so and it is this much louder than the room's
+    noise floor (the quietest tenth of the last 5 s): in a lobby full of talk, the utterance
+    at the kiosk still ends. 0 turns it off (docs/voice.md, "A noisy lobby")."""
     speech_start_s: float = 0.12
     """Speech this long starts an utterance."""
     silence_end_s: float = 0.5
@@ -330,6 +339,18 @@ class VoiceConfig:
     """A turn that has not finished speaking by then is given up."""
     elder_speed: float = 0.8
     """Speech rate in elder mode (1.0: normal)."""
+
+    def __post_init__(self) -> None:
+        if self.speech_above_noise_db < 0:
+            raise ConfigError(
+                f"[voice] speech_above_noise_db = {self.speech_above_noise_db} is negative",
+                hint="set [voice] speech_above_noise_db to 9 (the default), or 0 to turn it off",
+            )
+        if self.noise_suppression not in range(5):
+            raise ConfigError(
+                f"[voice] noise_suppression = {self.noise_suppression} is not 0…4",
+                hint="set [voice] noise_suppression to 3 (the default), 1…4, or 0 to turn it off",
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,7 +455,12 @@ def _build(cls: type[Any], table: dict[str, Any], section: str, path: Path) -> A
                 hint=f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(names)}",
             )
         values[key] = _convert(hints[key], value, where, path)
-    return cls(**values)
+    try:
+        return cls(**values)
+    except ConfigError as exc:  # a section's own check of its values: say which file
+        if str(path) in exc.message:
+            raise
+        raise ConfigError(f"{path}: {exc.message}", hint=exc.hint) from exc
 
 
 def _convert(hint: Any, value: Any, where: str, path: Path) -> Any:

@@ -69,6 +69,7 @@ def test_overrides_win(tmp_path: Path) -> None:
         ),
         ("answer = 3", "answer must be a table", "[answer]"),
         ("pack = ", "bad TOML", "fix the TOML syntax"),
+        ("[voice]\nnoise_suppression = 9", "noise_suppression = 9 is not 0…4", "0 to turn it off"),
     ],
 )
 def test_mistakes_name_key_and_fix(tmp_path: Path, text: str, message: str, hint: str) -> None:

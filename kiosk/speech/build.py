@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kiosk.config import VoiceConfig
 from kiosk.lang import Lang
+from kiosk.speech.denoise import DenoisedSpotter, Denoiser
 from kiosk.speech.recognizers import (
     PocketsphinxRecognizer,
     PocketsphinxWake,
@@ -58,6 +59,11 @@ def make_ears(config: VoiceConfig) -> Ears:
     else:
         wake = PocketsphinxWake(config.wake_en, rate, config.wake_threshold)
         spotters.append(wake)
+        if config.noise_suppression:  # a second ear, through noise suppression
+            spotters.append(DenoisedSpotter(
+                PocketsphinxWake(config.wake_en, rate, config.wake_threshold),
+                Denoiser(config.noise_suppression, rate),
+            ))  # fmt: skip
         streaming = PocketsphinxRecognizer(rate, cmn_from=wake.cmn)
         recognizers["en"] = _with_whisper(config, streaming) if config.whisper else streaming
     return Ears(tuple(spotters), recognizers)

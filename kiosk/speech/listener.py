@@ -1,4 +1,5 @@
-"""The listening stage: microphone frames → VAD → endpointer → wake spotters and recogniser.
+"""The listening stage: microphone frames → VAD (and louder than the room) → endpointer →
+wake spotters and recogniser.
 
 It runs on the thread that reads the microphone (one thread owns all its engines) and posts
 `WakeHeard`, `SpeechStarted`, `PartialTranscript` and `FinalTranscript` to the core. The core
@@ -30,10 +31,13 @@ from kiosk.events import (
 from kiosk.lang import Lang
 from kiosk.speech.audio import Frame, to_int16
 from kiosk.speech.endpoint import Endpointer
+from kiosk.speech.loudness import NoiseFloor, level_db
 from kiosk.speech.recognizers import Recognizer, WakeSpotter
 
 FRAME_S = 0.03
 """Length of one microphone frame: what the VAD takes."""
+FLOOR_S = 5.0
+"""The room's noise floor is taken over this much of the latest audio."""
 PREROLL_S = 0.3
 """Audio kept from before the speech start fired, so the first syllable is not lost."""
 WAKE_PREROLL_S = 0.6
@@ -56,6 +60,7 @@ class Listener:
         self.rate = config.sample_rate
         self.frame_samples = int(self.rate * FRAME_S)
         self._vad = Vad(config.vad_aggressiveness, self.rate, FRAME_S)
+        self._floor = NoiseFloor(config.speech_above_noise_db, round(FLOOR_S / FRAME_S))
         self._endpointer = Endpointer(
             config.speech_start_s, config.silence_end_s, config.max_utterance_s
         )
@@ -90,16 +95,21 @@ class Listener:
         """Take one frame of `frame_samples` samples."""
         self._apply_controls()
         pcm = to_int16(frame.samples)
-        for spotter in self._spotters:
-            if spotter.feed(pcm):
-                self._abort()  # the phrase is not part of the question that follows
-                self._post(WakeHeard(frame.t_end, spotter.phrase, spotter.lang))
+        level = level_db(pcm)
+        voiced = self._vad.is_speech(pcm) and self._floor.loud(level)
+        self._floor.hear(level)
+        fired = [spotter for spotter in self._spotters if spotter.feed(pcm)]
+        if fired:
+            for spotter in self._spotters:
+                if spotter not in fired:
+                    spotter.reset()  # two ears on one phrase: one wake, not two
+            self._abort()  # the phrase is not part of the question that follows
+            self._post(WakeHeard(frame.t_end, fired[0].phrase, fired[0].lang))
         self._preroll.append(pcm)  # also while spotting: a question may follow the phrase at once
         if self._mode == "wake" and self._recheck_s > 0:
-            self._recheck(frame, pcm)
+            self._recheck(frame, pcm, voiced)
         if self._mode != "ask":
             return
-        voiced = self._vad.is_speech(pcm)
         boundary = self._endpointer.process(FRAME_S, voiced)
         if self._recognizer is not None:
             partial = self._recognizer.feed(pcm)
@@ -121,12 +131,12 @@ class Listener:
             self._post(FinalTranscript(frame.t_end, text, lang, frame.t_end - boundary.ago,
                                        readings))
 
-    def _recheck(self, frame: Frame, pcm: bytes) -> None:
+    def _recheck(self, frame: Frame, pcm: bytes, voiced: bool) -> None:
         """Collect an utterance heard in `wake` mode; when it ends short enough, read it and
         wake if one of its likely readings begins with a wake phrase the spotter missed
         (another voice, another accent: pocketsphinx's keyphrase search is the weaker of the
         two engines)."""
-        boundary = self._endpointer.process(FRAME_S, self._vad.is_speech(pcm))
+        boundary = self._endpointer.process(FRAME_S, voiced)
         if self._heard is not None:
             self._heard.append(pcm)
             if len(self._heard) * FRAME_S > self._recheck_s:
@@ -139,7 +149,7 @@ class Listener:
         heard, self._heard = self._heard, None
         if not heard:
             return
-        for spotter in self._spotters:
+        for spotter in {(s.phrase, s.lang): s for s in self._spotters}.values():  # once a phrase
             recognizer = self._recognizers.get(spotter.lang)
             if recognizer is None:
                 continue

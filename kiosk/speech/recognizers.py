@@ -23,9 +23,11 @@ class WakeSpotter(Protocol):
 
     phrase: str
     lang: Lang
-    ended_ago: float
-    """At the last detection: seconds from the end of the phrase to the end of the audio fed
-    (speech after it may already be the question)."""
+
+    @property
+    def ended_ago(self) -> float:
+        """At the last detection: seconds from the end of the phrase to the end of the audio
+        fed (speech after it may already be the question)."""
 
     def feed(self, pcm: bytes) -> bool:
         """Take the next audio; True when the phrase was just heard (then it listens anew)."""
