@@ -319,10 +319,11 @@ class VoiceConfig:
     suppression of this level: 1 (mild) … 4 (strongest); 0: no second spotter. Finds the wake
     phrase through steady noise (ventilation, traffic), not through other people talking
     (docs/voice.md, "A noisy lobby")."""
-    speech_above_noise_db: float = 9.0
-    """A frame is speech only when the VAD says so and it is this much louder than the room's
-    noise floor (the quietest tenth of the last 5 s): in a lobby full of talk, the utterance
-    at the kiosk still ends. 0 turns it off (docs/voice.md, "A noisy lobby")."""
+    speech_above_noise_db: float = 0.0
+    """When above 0, a frame is speech only when the VAD says so and it is this much louder
+    than the room's noise floor (the quietest tenth of the last 5 s). At 9 a question asked
+    over other people talking still ends, but in steady noise it cuts questions short at
+    their soft syllables, so it is off by default (docs/voice.md, "A noisy lobby")."""
     speech_start_s: float = 0.12
     """Speech this long starts an utterance."""
     silence_end_s: float = 0.5
@@ -344,7 +345,7 @@ class VoiceConfig:
         if self.speech_above_noise_db < 0:
             raise ConfigError(
                 f"[voice] speech_above_noise_db = {self.speech_above_noise_db} is negative",
-                hint="set [voice] speech_above_noise_db to 9 (the default), or 0 to turn it off",
+                hint="set [voice] speech_above_noise_db to 0 (off, the default) or a margin: 9",
             )
         if self.noise_suppression not in range(5):
             raise ConfigError(
