@@ -2,7 +2,9 @@
 talking), so a frame only counts as the visitor's speech when it is also louder than the
 room's noise floor by a margin. The visitor stands at the kiosk, nearer the microphone than
 anyone else, and is louder than the babble behind them; the pauses between their words, where
-the babble is all there is, then end the utterance again (docs/voice.md, "A noisy lobby").
+the babble is all there is, then end the utterance again. Off by default (`[voice]
+speech_above_noise_db = 0`): at the margin that ends a question over babble (9 dB) it also cuts
+questions short in steady noise, at their soft syllables (docs/voice.md, "A noisy lobby").
 
 Pure and clock-free, like the endpointer: it is told each frame's level.
 """
