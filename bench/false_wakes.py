@@ -111,10 +111,6 @@ class WatchedSpotter:
         denoised = isinstance(spotter, DenoisedSpotter)
         self.name = "spotter (noise suppressed)" if denoised else "spotter"
 
-    @property
-    def ended_ago(self) -> float:
-        return self._spotter.ended_ago
-
     def feed(self, pcm: bytes) -> bool:
         fired = self._spotter.feed(pcm)
         if fired:

@@ -53,10 +53,6 @@ class DenoisedSpotter:
         self.phrase = spotter.phrase
         self.lang = spotter.lang
 
-    @property
-    def ended_ago(self) -> float:
-        return self._spotter.ended_ago
-
     def feed(self, pcm: bytes) -> bool:
         return self._spotter.feed(self._denoise(pcm))
 

@@ -60,7 +60,10 @@ class Listener:
         self.rate = config.sample_rate
         self.frame_samples = int(self.rate * FRAME_S)
         self._vad = Vad(config.vad_aggressiveness, self.rate, FRAME_S)
-        self._floor = NoiseFloor(config.speech_above_noise_db, round(FLOOR_S / FRAME_S))
+        self._floor = (  # off by default: see kiosk/speech/loudness.py
+            NoiseFloor(config.speech_above_noise_db, round(FLOOR_S / FRAME_S))
+            if config.speech_above_noise_db > 0 else None
+        )
         self._endpointer = Endpointer(
             config.speech_start_s, config.silence_end_s, config.max_utterance_s
         )
@@ -95,9 +98,11 @@ class Listener:
         """Take one frame of `frame_samples` samples."""
         self._apply_controls()
         pcm = to_int16(frame.samples)
-        level = level_db(pcm)
-        voiced = self._vad.is_speech(pcm) and self._floor.loud(level)
-        self._floor.hear(level)
+        loud = True
+        if self._floor is not None:  # the floor hears every frame, in every mode
+            level = level_db(pcm)
+            loud = self._floor.loud(level)
+            self._floor.hear(level)
         fired = [spotter for spotter in self._spotters if spotter.feed(pcm)]
         if fired:
             for spotter in self._spotters:
@@ -107,9 +112,10 @@ class Listener:
             self._post(WakeHeard(frame.t_end, fired[0].phrase, fired[0].lang))
         self._preroll.append(pcm)  # also while spotting: a question may follow the phrase at once
         if self._mode == "wake" and self._recheck_s > 0:
-            self._recheck(frame, pcm, voiced)
+            self._recheck(frame, pcm, loud and self._vad.is_speech(pcm))
         if self._mode != "ask":
             return
+        voiced = loud and self._vad.is_speech(pcm)
         boundary = self._endpointer.process(FRAME_S, voiced)
         if self._recognizer is not None:
             partial = self._recognizer.feed(pcm)

@@ -44,5 +44,5 @@ class NoiseFloor:
         return float(np.quantile(self._levels, self._share)) if self._levels else SILENCE_DB
 
     def loud(self, level: float) -> bool:
-        """True when `level` is at least the margin above the floor (always, with no margin)."""
-        return self._margin <= 0 or level >= self.floor + self._margin
+        """True when `level` is at least the margin above the floor."""
+        return level >= self.floor + self._margin

@@ -24,11 +24,6 @@ class WakeSpotter(Protocol):
     phrase: str
     lang: Lang
 
-    @property
-    def ended_ago(self) -> float:
-        """At the last detection: seconds from the end of the phrase to the end of the audio
-        fed (speech after it may already be the question)."""
-
     def feed(self, pcm: bytes) -> bool:
         """Take the next audio; True when the phrase was just heard (then it listens anew)."""
 
@@ -92,17 +87,12 @@ class PocketsphinxWake:
         self._decoder = _pocketsphinx_decoder(rate, keyphrase=self.phrase, kws_threshold=threshold)
         self._decoder.start_utt()
         self._fed = 0
-        self._rate = rate
         self._limit = rate * 2 * 60  # restart the search every minute of audio
-        self.ended_ago = 0.0
 
     def feed(self, pcm: bytes) -> bool:
         self._decoder.process_raw(pcm, False, False)
         self._fed += len(pcm)
         if self._decoder.hyp() is not None:
-            ends = [segment.end_frame for segment in self._decoder.seg()]
-            fed_s = self._fed / 2 / self._rate
-            self.ended_ago = max(0.0, fed_s - max(ends) / 100) if ends else 0.0  # 100 frames/s
             self.reset()
             return True
         if self._fed > self._limit:
@@ -200,7 +190,6 @@ class VoskWake:
         words = spell(phrase, known, "the vosk model")
         self.phrase = phrase
         self.lang = lang
-        self.ended_ago = 0.0
         self._spelled = " ".join(words)
         grammar = [self._spelled] + (["[unk]"] if known("[unk]") else [])
         self._recognizer = vosk.KaldiRecognizer(
