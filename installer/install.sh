@@ -135,7 +135,10 @@ install_venv() {
         export CMAKE_ARGS="-DGGML_CUDA=on"
     fi
     # editable: the app finds its data folders (avatars/, hardware/, knowledge/) beside its code
+    # shellcheck source=installer/llama-cpp.sh
+    . "$HERE/llama-cpp.sh"  # llama.cpp without its AMX kernels (they crash)
     run /opt/kiosk/venv/bin/pip install --quiet "${pip_args[@]}" -e "/opt/kiosk/app[llm]"
+    ((DRY_RUN)) || llama_cpp_repair /opt/kiosk/venv/bin/python
 }
 
 install_data() {
