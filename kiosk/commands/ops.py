@@ -206,12 +206,13 @@ def _doctor(config: KioskConfig, args: argparse.Namespace) -> int:
         print(json.dumps({"checks": [c.to_json() for c in checks]}, ensure_ascii=False))
     else:
         from rich.console import Console
+        from rich.markup import escape
 
         console = Console(highlight=False)
         colours = {"ok": "green", "warn": "yellow", "fail": "red"}
         for check in checks:
             console.print(f"[{colours[check.status]}]{check.status:>4}[/] "
-                          f"[bold]{check.name:<13}[/] {check.detail}", soft_wrap=True)
+                          f"[bold]{check.name:<13}[/] {escape(check.detail)}", soft_wrap=True)
             if check.hint and check.status != "ok":
-                console.print(f"{'':18} [dim]fix: {check.hint}[/]", soft_wrap=True)
+                console.print(f"{'':18} [dim]fix: {escape(check.hint)}[/]", soft_wrap=True)
     return 1 if args.strict and any(c.status == "fail" for c in checks) else 0

@@ -60,6 +60,7 @@ def all_checks() -> tuple[tuple[str, CheckFn], ...]:
         ("config", system.check_config),
         ("models", system.check_models),
         ("knowledge", system.check_knowledge),
+        ("llama.cpp", system.check_llama),
         ("audio-in", devices.check_audio_in),
         ("audio-out", devices.check_audio_out),
         ("camera", devices.check_camera),

