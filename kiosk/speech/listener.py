@@ -40,6 +40,12 @@ FLOOR_S = 5.0
 """The room's noise floor is taken over this much of the latest audio."""
 PREROLL_S = 0.3
 """Audio kept from before the speech start fired, so the first syllable is not lost."""
+SPOTTER_RESTART_S = 60.0
+RESTART_QUIET_S = 0.5
+"""The spotters' search is restarted once it has run a minute and no one has spoken for half a
+second. A blind restart every minute of audio, as before, lost any wake phrase that began in
+the second before it (measured: a phrase starting 59.2-59.9 s in was never heard) — about one
+wake in 60 for a kiosk listening all day."""
 WAKE_PREROLL_S = 0.6
 """The same for the second look at the wake phrase: the VAD fires late on a soft "H", and
 Whisper reads espeak-ng's "Hello kiosk" clipped by 0.3 s as "The Loki off" (docs/voice.md)."""
@@ -70,6 +76,8 @@ class Listener:
         self._spotters = list(spotters)
         for spotter in self._spotters:
             spotter.reset()  # nothing heard before this listener counts
+        self._searched_s = 0.0  # audio the spotters' search has run over since it restarted
+        self._quiet_s = 0.0  # how long no one has spoken, once a restart is due
         self._recognizers = recognizers
         self._post = post
         self._controls: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
@@ -108,8 +116,13 @@ class Listener:
             for spotter in self._spotters:
                 if spotter not in fired:
                     spotter.reset()  # two ears on one phrase: one wake, not two
+            self._searched_s = 0.0
             self._abort()  # the phrase is not part of the question that follows
             self._post(WakeHeard(frame.t_end, fired[0].phrase, fired[0].lang))
+        else:
+            self._searched_s += FRAME_S
+            if self._searched_s >= SPOTTER_RESTART_S:
+                self._restart_at_a_pause(loud and self._vad.is_speech(pcm))
         self._preroll.append(pcm)  # also while spotting: a question may follow the phrase at once
         if self._mode == "wake" and self._recheck_s > 0:
             self._recheck(frame, pcm, loud and self._vad.is_speech(pcm))
@@ -136,6 +149,14 @@ class Listener:
             readings = None if more is None else functools.partial(self._stripped, more)
             self._post(FinalTranscript(frame.t_end, text, lang, frame.t_end - boundary.ago,
                                        readings))
+
+    def _restart_at_a_pause(self, voiced: bool) -> None:
+        """Restart the spotters' search once no one has spoken for `RESTART_QUIET_S`."""
+        self._quiet_s = 0.0 if voiced else self._quiet_s + FRAME_S
+        if self._quiet_s >= RESTART_QUIET_S:
+            for spotter in self._spotters:
+                spotter.reset()
+            self._searched_s = self._quiet_s = 0.0
 
     def _recheck(self, frame: Frame, pcm: bytes, voiced: bool) -> None:
         """Collect an utterance heard in `wake` mode; when it ends short enough, read it and

@@ -75,6 +75,13 @@ def _pocketsphinx_decoder(rate: int, **settings: Any) -> Any:
         ) from exc
 
 
+RESTART_CAP_S = 300
+"""A keyphrase search slows as it grows (1.35 s of CPU for its first minute of speech, 1.46 s
+for its sixth), so it is restarted. The listener does that at a pause about once a minute; a
+restart in the middle of the phrase loses it, so this blind restart is only for audio that
+never pauses (steady babble)."""
+
+
 class PocketsphinxWake:
     """Keyphrase spotting on pocketsphinx's packaged en-us model."""
 
@@ -87,7 +94,7 @@ class PocketsphinxWake:
         self._decoder = _pocketsphinx_decoder(rate, keyphrase=self.phrase, kws_threshold=threshold)
         self._decoder.start_utt()
         self._fed = 0
-        self._limit = rate * 2 * 60  # restart the search every minute of audio
+        self._limit = rate * 2 * RESTART_CAP_S
 
     def feed(self, pcm: bytes) -> bool:
         self._decoder.process_raw(pcm, False, False)
