@@ -38,6 +38,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from answer_quality import with_overrides
 from noise import KINDS, lobby
 from voice_latency import CHATTER, ROOT, Espeak, pack_answers, pause, spoken
 
@@ -149,7 +150,7 @@ def replay(path: str, visitor: Synthesizer | Espeak, phrase: str) -> None:
     audio = read_wav(path, 16000)
     warm_up = [np.concatenate([pause(0.5), spoken(visitor, text), pause(1.0)])
                for text in (*CHATTER, *NEAR_MISSES)]  # fmt: skip
-    for threshold in (1e-10, 1e-15, 1e-20):
+    for threshold in (1e-10, 1e-15, 1e-20, 1e-25):
         fresh = fires(PocketsphinxWake(phrase, 16000, threshold), audio)
         spotter = PocketsphinxWake(phrase, 16000, threshold)
         before = sum(fires(spotter, clip) for clip in warm_up)
@@ -170,9 +171,11 @@ def main() -> None:
     parser.add_argument("--keep", metavar="DIR", help="where a recording that wakes the kiosk "
                         "is written (default: the temporary folder)")
     parser.add_argument("--replay", metavar="WAV", help="one kept recording to the spotter")
+    parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                        help="a config setting to measure (voice.wake_threshold=1e-20)")
     args = parser.parse_args()
 
-    config = settle(KioskConfig())
+    config = settle(with_overrides(KioskConfig(), args.set))
     if args.replay:
         voice = make_voices(config.voice, ("en",))["en"]
         replay(args.replay, Espeak(args.espeak) if args.espeak else voice, config.voice.wake_en)

@@ -286,9 +286,11 @@ class VoiceConfig:
     """English wake phrase; every word must be in the recogniser's vocabulary."""
     wake_zh: str = "你好小安"
     """Chinese wake phrase, used when a Chinese vosk model is provisioned (`vosk_zh`)."""
-    wake_threshold: float = 1e-15
-    """pocketsphinx keyphrase threshold: larger (1e-10) misses more, smaller (1e-50) false
-    wakes more. Checked with bench/voice_latency.py (wake rate and false wakes)."""
+    wake_threshold: float = 1e-25
+    """pocketsphinx keyphrase threshold: larger (1e-15) misses more, smaller (1e-50) false
+    wakes more. Chosen on recordings with a quiet room's noise floor, as a microphone hears
+    them (docs/voice.md, "Quiet rooms"); checked with bench/voice_latency.py and
+    bench/false_wakes.py."""
     wake_recheck_s: float = 6.0
     """In idle, an utterance up to this long that the spotter did not wake on is transcribed,
     and wakes the kiosk when it begins with the wake phrase (a question said in the same breath

@@ -82,6 +82,13 @@ restart in the middle of the phrase loses it, so this blind restart is only for 
 never pauses (steady babble)."""
 
 
+DITHER_SEED = 1
+"""The spotter adds a least-significant bit of noise to its input (pocketsphinx's dither), so
+a recording's digital silence sounds like a quiet room, which is what a microphone hears; seeded,
+so the same audio always gives the same answer. Without it the spotter behaved one way on
+synthesized recordings and another in a room (docs/voice.md, "Quiet rooms")."""
+
+
 class PocketsphinxWake:
     """Keyphrase spotting on pocketsphinx's packaged en-us model."""
 
@@ -91,7 +98,9 @@ class PocketsphinxWake:
         speller = _pocketsphinx_decoder(rate)  # has the pronouncing dictionary loaded
         words = spell(phrase, lambda w: speller.lookup_word(w) is not None, "pocketsphinx en-us")
         self.phrase = " ".join(words)
-        self._decoder = _pocketsphinx_decoder(rate, keyphrase=self.phrase, kws_threshold=threshold)
+        self._decoder = _pocketsphinx_decoder(
+            rate, keyphrase=self.phrase, kws_threshold=threshold, dither=True, seed=DITHER_SEED
+        )
         self._decoder.start_utt()
         self._fed = 0
         self._limit = rate * 2 * RESTART_CAP_S

@@ -61,7 +61,7 @@ def test_clean_speech_is_left_alone_once_the_room_is_known() -> None:
 def test_the_second_ear_hears_the_wake_phrase_through_steady_noise() -> None:
     said = recording(1.0, speech("Hello kiosk."), 1.0)
     level = float(np.sqrt(np.mean(said[np.abs(said) > 1e-3] ** 2)))
-    noisy = np.clip(said + level / 10 ** (20 / 20) * pink(len(said) / RATE), -1, 1)  # 20 dB SNR
+    noisy = np.clip(said + level / 10 ** (15 / 20) * pink(len(said) / RATE), -1, 1)  # 15 dB SNR
 
     def wakes(config: VoiceConfig) -> int:
         events: list[InputEvent] = []
