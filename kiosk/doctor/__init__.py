@@ -7,7 +7,9 @@ check, so the doctor never crashes, whatever is missing.
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -72,6 +74,16 @@ def all_checks() -> tuple[tuple[str, CheckFn], ...]:
         ("log", system.check_log),
         ("network", system.check_network),
     )
+
+
+def probe_result(done: subprocess.CompletedProcess[str], silent: str) -> dict[str, Any]:
+    """What a probe process (`python -m kiosk.doctor.…probe`) printed last, as JSON; when it
+    printed none, `{"error": …}` with its last line of stderr, or `silent`."""
+    try:
+        found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        found = {"error": (done.stderr.strip().splitlines() or [silent])[-1]}
+    return found
 
 
 def read_raw(config_path: Path | None) -> dict[str, Any]:

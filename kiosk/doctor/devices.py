@@ -7,14 +7,13 @@ hardware that is there but cannot be opened is a failure, because someone has to
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.doctor import Check, Context
+from kiosk.doctor import Check, Context, probe_result
 
 GROUP_HINT = "add the kiosk user to the {group} group (the installer does), then restart"
 
@@ -163,10 +162,7 @@ def check_gpu(context: Context) -> Check:
                      "run the installer again (it installs the kiosk's Python packages)")
     done = subprocess.run([sys.executable, "-m", "kiosk.doctor.glprobe"], capture_output=True,
                           text=True, timeout=30, check=False)
-    try:
-        found = json.loads(done.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        found = {"error": (done.stderr.strip().splitlines() or ["the probe crashed"])[-1]}
+    found = probe_result(done, "the probe crashed")
     if "error" in found:
         return Check("gpu", "fail", f"OpenGL does not start: {found['error']}",
                      "install the Mesa drivers (libegl1, libgl1-mesa-dri) or the GPU's driver")

