@@ -20,6 +20,8 @@ from kiosk.errors import KioskError
 from kiosk.svgchart import bar_chart, hbar_chart
 
 PERCENTILES = (50, 90, 95, 99)
+CONFIRM_WITHIN_S = 120.0
+"""A yes counts for the handoff before it only this soon after (the visitor still there)."""
 
 _SINCE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$")
 _UNIT_S = {"m": 60.0, "h": 3600.0, "d": 86_400.0, "w": 604_800.0}
@@ -62,6 +64,10 @@ class Summary:
     """The most asked questions (grouped ignoring case and end punctuation), with counts."""
     unanswered: tuple[tuple[str, int, float], ...]
     """Questions handed off because the pack had no answer: verbatim, count, last time asked."""
+    confirmed: tuple[tuple[str, str, str, int], ...]
+    """Questions handed off with "Did you mean …?" and then confirmed with a yes: verbatim,
+    language, the entry the visitor said yes to, count. Each is a visitor's own phrasing of
+    that entry, the edit that helps the pack most (docs/retrieval.md)."""
     top_sources: tuple[tuple[str, int], ...]
     """The pack entries (FAQ ids, doc sections) that answered most, by their first source."""
     handoffs: int
@@ -90,6 +96,23 @@ def _grouped(questions: Iterable[str]) -> list[tuple[str, int, str]]:
         counts[key] += 1
         spellings.setdefault(key, Counter())[question.strip()] += 1
     return [(spellings[key].most_common(1)[0][0], n, key) for key, n in counts.most_common()]
+
+
+def _confirmed(turns: Sequence[Turn]) -> list[tuple[str, str, str, int]]:
+    """(question, language, entry, count) for each handed-off question whose offer the next
+    turn, within CONFIRM_WITHIN_S, took with a yes; most confirmed first."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    spellings: dict[tuple[str, str, str], Counter[str]] = {}
+    previous: Turn | None = None
+    for turn in sorted(turns, key=lambda t: t.t):
+        if (turn.intent == "confirm" and turn.sources and previous is not None
+                and previous.unanswered and turn.t - previous.t <= CONFIRM_WITHIN_S):
+            key = (_key(previous.question), previous.lang, turn.sources[0])
+            counts[key] += 1
+            spellings.setdefault(key, Counter())[previous.question.strip()] += 1
+        previous = turn
+    return [(spellings[key].most_common(1)[0][0], key[1], key[2], n)
+            for key, n in counts.most_common()]
 
 
 def summarise(
@@ -126,6 +149,7 @@ def summarise(
         unanswered=tuple(
             (text, n, last_asked[key]) for text, n, key in _grouped(t.question for t in missed)
         ),
+        confirmed=tuple(_confirmed(turns)),
         top_sources=tuple(
             Counter(turn.sources[0] for turn in turns if turn.sources).most_common(top)
         ),
@@ -194,6 +218,21 @@ def _unanswered_table(summary: Summary) -> str:
     )
 
 
+def _confirmed_table(summary: Summary) -> str:
+    if not summary.confirmed:
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(text)}</td><td>{lang}</td><td>{html.escape(entry)}</td>"
+        f"<td class='n'>{n}</td></tr>"
+        for text, lang, entry, n in summary.confirmed
+    )
+    return (
+        "<h2>Confirmed after “Did you mean …?” — add these as phrasings of the entry</h2>"
+        '<table id="confirmed"><tr><th>question, as asked</th><th>language</th>'
+        f"<th>entry the visitor said yes to</th><th>times</th></tr>{rows}</table>"
+    )
+
+
 def _pairs(items: Sequence[tuple[str, int]]) -> str:
     return ", ".join(f"{html.escape(name or '—')} {n}" for name, n in items) or "—"
 
@@ -240,6 +279,7 @@ def render_html(summary: Summary, title: str = "Kiosk report") -> str:
 </div>
 <h2>Unanswered questions — add these to the pack</h2>
 {_unanswered_table(summary)}
+{_confirmed_table(summary)}
 <div class="grid">{panels}</div>
 <h2>Details</h2>
 <table>

@@ -116,3 +116,55 @@ def test_days_without_questions_show_as_zero() -> None:
     summary = summarise([at(1, 9), at(1, 17), at(4, 10)], [], 0.0, NOW)
     assert summary.by_day == (("03-01", 2), ("03-02", 0), ("03-03", 0), ("03-04", 1))
     assert "Questions per day" in render_html(summary)
+
+
+def _at(seconds: float, question: str, *, lang: str = "zh", sources: tuple[str, ...] = (),
+        handoff: bool = False, intent: str | None = None) -> Turn:
+    return Turn(NOW - 3600 + seconds, "voice", lang, question, sources,
+                "handoff" if handoff else "grounded", handoff, intent, 20)
+
+
+def test_questions_confirmed_after_an_offer_are_listed_as_phrasings_to_add() -> None:
+    night = "夜里突然不舒服，医院还有人看吗"
+    turns = [
+        _at(0, night, handoff=True),
+        _at(8, "是的", sources=("emergency-hours",), intent="confirm"),
+        _at(600, night + "？", handoff=True),  # asked again another day, the same way
+        _at(610, "对", sources=("emergency-hours",), intent="confirm"),
+        _at(900, "Can I bring my <dog>?", lang="en", handoff=True),
+        _at(905, "yes", lang="en", sources=("pets",), intent="confirm"),
+        _at(1200, "wifi?", lang="en", handoff=True),
+        _at(1500, "yes", lang="en", sources=("wifi",), intent="confirm"),  # 5 min later
+        _at(1800, "几点开门", sources=("opening-hours",)),
+        _at(1805, "是的", sources=("opening-hours",), intent="confirm"),  # after an answer
+        _at(2000, "转人工", handoff=True, intent="call_staff"),
+        _at(2004, "是的", intent="confirm"),  # nothing was offered: no sources
+    ]
+    summary = summarise(turns, [], 0.0, NOW)
+    assert summary.confirmed == (
+        (night, "zh", "emergency-hours", 2),
+        ("Can I bring my <dog>?", "en", "pets", 1),
+    )
+    # The handed-off questions stay in the unanswered list: they were handed off.
+    assert night in [q for q, _, _ in summary.unanswered]
+    table = render_html(summary).split('id="confirmed"')[1].split("</table>")[0]
+    assert "emergency-hours" in table and "&lt;dog&gt;" in table and "wifi" not in table
+    assert 'id="confirmed"' not in render_html(summarise(turns[8:], [], 0.0, NOW))
+
+
+def test_report_json_lists_confirmed_phrasings_from_the_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with ConversationLog(tmp_path / "log" / "conversations.db", LogConfig()) as log:
+        log.record_turn(channel="cli", question="where do I sign in to see a doctor",
+                        lang="en", sources=[], handoff=True, latency_ms=40, t=NOW - 20)
+        log.record_turn(channel="cli", question="yes", lang="en", sources=["registration"],
+                        handoff=False, latency_ms=5, mode="grounded", intent="confirm",
+                        t=NOW - 12)
+    from kiosk.cli import main
+
+    assert main(["report", "--data-dir", str(tmp_path), "--since", "1h", "--json"]) == 0
+    numbers = json.loads(capsys.readouterr().out)
+    assert numbers["confirmed"] == [
+        ["where do I sign in to see a doctor", "en", "registration", 1]
+    ]
