@@ -32,15 +32,16 @@ class Intent:
 
 
 _Q_WORDS = re.compile(
-    r"怎么|怎样|如何|哪里|哪儿|在哪|什么时候|几点|多久|多少|为什么|来得及|赶得上|赶得及|"
+    r"怎么|怎样|如何|哪|什么时候|几|多久|多少|为什么|来得及|赶得上|赶得及|(要|需要|得|用)[^ ]{0,8}吗$|"
     r"\b(how|where|when|what|why|which|is there|are there|too late|in time)\b"
 )
 _RULES: tuple[tuple[IntentName, re.Pattern[str]], ...] = (
     (
         "switch_language",
         re.compile(
-            r"(说|讲|用|改|换|切换到?|切换成)(英文|英语)|英文服务|\b(speak|switch to|in|use)\b.{0,12}"
-            r"\b(english)\b|english please|^english$"
+            r"(说|讲|用|改|换|切换到?|切换成)(英文|英语)|英文服务|\b(speak|switch to|use)\b.{0,12}"
+            r"\b(english)\b|\b(answer|reply|talk|say (it|that)|explain)\b.{0,6}\bin english\b"
+            r"|english please|^english$"
         ),
     ),
     (
@@ -64,6 +65,7 @@ _RULES: tuple[tuple[IntentName, re.Pattern[str]], ...] = (
         re.compile(
             r"(取|拿|领|排|抽|要)(一?个|一下)?(号|号码|排队号)(?!线)|(取|拿|领|排)一?个.{1,10}的号|排队取号|\b(take|get|give me|print|"
             r"want|need|grab)\b.{0,16}\b(queue ticket|queue number|a number|my number|number ticket)\b"
+            r"(?! (ending|starting|with|that))"
             r"|\bjoin the queue\b"
         ),
     ),
@@ -112,6 +114,19 @@ _RULES: tuple[tuple[IntentName, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_ABOUT_HEARING = re.compile(
+    r"手语|助听|听力|聋|耳朵|听不[见到清]的话|"
+    r"\b(deaf|sign language|hearing (aid|loop)|hard of hearing)\b"
+)
+"""A visitor who speaks of hearing ("my dad is deaf, does anyone sign?") asks the pack about
+its services; "can't hear" there is not a request for a louder voice."""
+_ABOUT_OUR_VOICE = frozenset({"repeat", "slower", "louder"})
+_NOT_A_SWITCH = re.compile(
+    r"工作人员|人员|朋友|有人|谁|不会|不懂|"
+    r"\b(anyone|anybody|someone|somebody|staff|people|person|don t|do not|doesn t|can t)\b"
+)
+"""A language named about someone ("does anyone here speak English?", "my friend doesn't speak
+Chinese") is a question for the pack, not a request that the kiosk switch."""
 _ALWAYS = frozenset(
     {"repeat", "stop", "switch_language", "slower", "louder", "greeting", "confirm", "deny"}
 )
@@ -126,6 +141,10 @@ def route_intent(text: str, lang: Lang, services: tuple[Service, ...]) -> Intent
     is_question = bool(_Q_WORDS.search(cleaned))
     for name, pattern in _RULES:
         if not pattern.search(cleaned):
+            continue
+        if name in _ABOUT_OUR_VOICE and _ABOUT_HEARING.search(cleaned):
+            continue
+        if name == "switch_language" and _NOT_A_SWITCH.search(cleaned):
             continue
         if is_question and name not in _ALWAYS:
             return None

@@ -29,6 +29,9 @@ SERVICES = (
         ("never mind", "stop", None),
         ("说慢一点", "slower", None),
         ("speak up please", "louder", None),
+        ("我听不见", "louder", None),
+        ("能大声点吗", "louder", None),
+        ("能给我取个号吗", "take_ticket", None),
         ("你好", "greeting", None),
         ("是的", "confirm", None),
         ("嗯 对", "confirm", None),
@@ -50,6 +53,7 @@ def test_commands_are_recognised(text: str, name: str, service: str | None) -> N
         ("can you speak Chinese", "zh"),
         ("English please", "en"),
         ("说中文", "zh"),
+        ("can you answer in English", "en"),
     ],
 )
 def test_language_switch_names_the_target(text: str, target: str) -> None:
@@ -71,6 +75,20 @@ def test_language_switch_names_the_target(text: str, target: str) -> None:
         "yes I lost my ticket",
         "我四点四十过来，还来得及取号吗",  # asks whether there is time, wants no ticket yet
         "am I too late to get a number today",
+        # found by running every FAQ phrasing of the eight packs through the rules:
+        "我爸耳朵听不见，来办业务有人会手语吗",  # about hearing: the pack's sign-language entry
+        "听不见的话可以写字沟通吗",
+        "孩子想试试开大轮船，去哪排号",  # where to queue for one exhibit
+        "用房间座机找前台按几号",  # which number to dial
+        "取号要刷身份证吗",  # what taking a number needs
+        "领证要排队取号吗",
+        "Can I get a statement in English?",  # a thing in English, not a switch
+        "Do you have tours in English?",
+        "有会说英语的工作人员吗",  # staff who speak it
+        "Does anyone here speak English?",
+        "我朋友不会说中文怎么办",
+        "I don't speak Chinese",  # would have switched to Chinese
+        "I want a number ending in 8888",  # a phone number
     ],
 )
 def test_questions_are_left_to_the_knowledge_pack(text: str) -> None:
