@@ -50,11 +50,12 @@ _INJECTION = (
     # someone else's personal data: the kiosk never reads out another person's records
     re.compile(
         r"(上一位|上一个|前一位|前一个|别人|他人|其他|另一位|某位)(读者|顾客|客人|乘客|患者|病人|观众|"
-        r"客户|用户|人)?的.{0,12}(记录|手机|电话|号码|地址|房间|名单|身份证|余额|信息|资料)"
+        r"客户|用户|人)?的.{0,12}(记录|手机|电话|号码|地址|房间|名单|身份证号|余额|信息|资料)"
     ),
     re.compile(
         r"\b(phone number|room number|address|records?|details|card number|balance)\b.{0,24}"
-        r"\b(the last|the previous|another|someone else|whoever|other (guests?|customers?|"
+        r"\b((the last|the previous|another) (guest|customer|patient|reader|visitor|passenger|"
+        r"person|user|caller|one)|someone else|whoever|other (guests?|customers?|"
         r"patients?|readers?|visitors?|passengers?))\b"
         r"|\b(someone else|another (guest|customer|patient|reader|visitor|passenger)) s\b"
         r"|\b(his|her|their) room number\b|\bwhich (room|ward|bed)\b.{0,30}\bis in\b"
@@ -70,10 +71,25 @@ _INJECTION = (
 )
 
 
+_OTHERS_DATA = _INJECTION[11:14]
+"""The rules for someone else's personal data (the kiosk never reads it out)."""
+_FOR_SOMEONE = re.compile(
+    r"充值|缴费|交费|续费|代办|代缴|掉|丢|捡|\b(top up|topping up|recharge|pay for|pay the bill|"
+    r"found|lost|dropped|pick up|collect)\b"
+)
+"""A service done for someone else, or their lost thing: "给别人的号码充值", "can I top up
+someone else's number?", "别人的身份证掉在地上了" — questions for the pack, not a data request."""
+
+
 def is_manipulation(text: str) -> bool:
     """True when `text` tries to change the kiosk's rules or role, or extract its prompt."""
     cleaned = normalize(text)
-    return any(pattern.search(cleaned) for pattern in _INJECTION)
+    for pattern in _INJECTION:
+        if pattern.search(cleaned):
+            if pattern in _OTHERS_DATA and _FOR_SOMEONE.search(cleaned):
+                continue
+            return True
+    return False
 
 
 _MEDICINE = (
