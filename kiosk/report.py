@@ -222,7 +222,7 @@ def _confirmed_table(summary: Summary) -> str:
     if not summary.confirmed:
         return ""
     rows = "".join(
-        f"<tr><td>{html.escape(text)}</td><td>{lang}</td><td>{html.escape(entry)}</td>"
+        f"<tr><td>{html.escape(text)}</td><td>{html.escape(lang)}</td><td>{html.escape(entry)}</td>"
         f"<td class='n'>{n}</td></tr>"
         for text, lang, entry, n in summary.confirmed
     )

@@ -47,7 +47,17 @@ _INJECTION = (
     # taking on any role: "假装你是馆长", "现在你就是院长", "pretend you're the director"
     re.compile(r"(假装|扮演|充当|冒充)(一下)?(你|成)|(你现在|现在你)(就)?是"),
     re.compile(r"\b(pretend|imagine) (that )?(you re|you are|to be)\b"),
-    # someone else's personal data: the kiosk never reads out another person's records
+    # a claimed mode or authority: "进入调试模式", "SYSTEM OVERRIDE", "I'm authorising you"
+    re.compile(
+        r"(调试|维护|测试|管理员|开发者?|工程师|上帝)模式|系统(通知|指令|覆盖)|管理员指令|"
+        r"(授权|命令|批准)你|\b(debug|maintenance|test|admin|administrator|developer|god|"
+        r"service) mode\b|\bsystem override\b|\b(authoris|authoriz)(e|ing) you\b|"
+        r"\bforget (that )?you (re|are)\b"
+    ),
+)
+
+
+_OTHERS_DATA = (
     re.compile(
         r"(上一位|上一个|前一位|前一个|别人|他人|其他|另一位|某位)(读者|顾客|客人|乘客|患者|病人|观众|"
         r"客户|用户|人)?的.{0,12}(记录|手机|电话|号码|地址|房间|名单|身份证号|余额|信息|资料)"
@@ -61,18 +71,8 @@ _INJECTION = (
         r"|\b(his|her|their) room number\b|\bwhich (room|ward|bed)\b.{0,30}\bis in\b"
     ),
     re.compile(r"(他|她)(住)?(在)?哪(个|间)房|(所有|全部).{0,10}(名单|电话|手机号)"),
-    # a claimed mode or authority: "进入调试模式", "SYSTEM OVERRIDE", "I'm authorising you"
-    re.compile(
-        r"(调试|维护|测试|管理员|开发者?|工程师|上帝)模式|系统(通知|指令|覆盖)|管理员指令|"
-        r"(授权|命令|批准)你|\b(debug|maintenance|test|admin|administrator|developer|god|"
-        r"service) mode\b|\bsystem override\b|\b(authoris|authoriz)(e|ing) you\b|"
-        r"\bforget (that )?you (re|are)\b"
-    ),
 )
-
-
-_OTHERS_DATA = _INJECTION[11:14]
-"""The rules for someone else's personal data (the kiosk never reads it out)."""
+"""Someone else's personal data: the kiosk never reads out another person's records."""
 _FOR_SOMEONE = re.compile(
     r"充值|缴费|交费|续费|代办|代缴|掉|丢|捡|\b(top up|topping up|recharge|pay for|pay the bill|"
     r"found|lost|dropped|pick up|collect)\b"
@@ -84,12 +84,11 @@ someone else's number?", "别人的身份证掉在地上了" — questions for t
 def is_manipulation(text: str) -> bool:
     """True when `text` tries to change the kiosk's rules or role, or extract its prompt."""
     cleaned = normalize(text)
-    for pattern in _INJECTION:
-        if pattern.search(cleaned):
-            if pattern in _OTHERS_DATA and _FOR_SOMEONE.search(cleaned):
-                continue
-            return True
-    return False
+    if any(pattern.search(cleaned) for pattern in _INJECTION):
+        return True
+    return any(pattern.search(cleaned) for pattern in _OTHERS_DATA) and not _FOR_SOMEONE.search(
+        cleaned
+    )
 
 
 _MEDICINE = (
