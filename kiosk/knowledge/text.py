@@ -37,10 +37,21 @@ _ZH_FILLERS = (
 )
 # Single characters are fillers only on their own or at either end: 额 is also in 额度.
 _ZH_FILLER_CHARS = re.compile(r"(^|\s)[嗯呃额啊哦吧呀呢哈]+(?=\s|$)|^[嗯呃额啊哦]+|[啊吧呀呢哈]+$")
-_EN_FILLERS = re.compile(
-    r"\b(um+|uh+|er+|erm|hmm+|ah+|like|you know|i mean|well|so|okay|ok|hey|hi|hello|"
-    r"excuse me|sorry|please|kiosk)\b"
+_EN_ER = re.compile(r"\b(?!ER\b)[eE][rR]+\b")
+"""The hesitation "er"/"err", on the text as said: "ER" in capitals is the emergency room."""
+_EN_FILLERS = re.compile(r"\b(um+|uh+|erm|hmm+|ah+|you know|i mean|please|kiosk)\b")
+"""Hesitations and politeness, dropped wherever they are."""
+_EN_OPENERS = re.compile(
+    r"^((well|so|okay|ok|right|hey|hi|hello|excuse me|sorry|like|now)( |$))+"
 )
+"""Words that only open a sentence ("so, where…", "well, is there…"); elsewhere they mean
+something: "not feeling well", "is that OK", "why is my bill so high"."""
+_LIKE_MEANT = frozenset(
+    {"d", "would", "feel", "feels", "felt", "look", "looks", "looked", "seem", "seems",
+     "sounds", "it", "that", "this", "be", "something", "anything", "nothing", "t", "you"}
+)
+"""Words after which "like" is meant ("I'd like", "what's it like", "don't like"); after
+others it is a hedge ("is there like a wifi thing")."""
 _EN_STOP = frozenset(
     [
         "a",
@@ -116,13 +127,18 @@ def normalize(text: str) -> str:
 
 def strip_fillers(text: str, lang: Lang) -> str:
     """Remove hesitation and politeness words that carry no meaning for retrieval."""
-    cleaned = normalize(text)
     if lang == "zh":
-        cleaned = _ZH_FILLER_CHARS.sub(" ", cleaned)
+        cleaned = _ZH_FILLER_CHARS.sub(" ", normalize(text))
         for filler in _ZH_FILLERS:
             cleaned = cleaned.replace(filler, " ")
     else:
-        cleaned = _EN_FILLERS.sub(" ", cleaned)
+        cleaned = _EN_FILLERS.sub(" ", normalize(_EN_ER.sub(" ", text)))
+        cleaned = _EN_OPENERS.sub("", " ".join(cleaned.split()))
+        words = cleaned.split()
+        cleaned = " ".join(
+            word for i, word in enumerate(words)
+            if word != "like" or (i > 0 and words[i - 1] in _LIKE_MEANT)
+        )
     cleaned = " ".join(cleaned.split())
     return cleaned or normalize(text)
 

@@ -23,6 +23,16 @@ def test_normalize_folds_width_case_and_punctuation() -> None:
         ("呃我想问一下信用卡额度怎么提高啊", "zh", "信用卡额度怎么提高"),
         ("um so like where is the uh toilet", "en", "where is the toilet"),
         ("hello", "en", "hello"),
+        ("uh is there like a wifi thing here you know", "en", "is there a wifi thing here"),
+        ("Er, where is the pharmacy?", "en", "where is the pharmacy"),
+        ("Well, so, where is exit B?", "en", "where is exit b"),
+        # the same words where they mean something (the packs' own phrasings):
+        ("Is the ER open at night?", "en", "is the er open at night"),
+        ("I'm not feeling well, is there a first-aid room?", "en",
+         "i m not feeling well is there a first aid room"),
+        ("I'd like to open an account.", "en", "i d like to open an account"),
+        ("My kid has no ID card, is that OK?", "en", "my kid has no id card is that ok"),
+        ("Why is my bill so high this month?", "en", "why is my bill so high this month"),
     ],
 )
 def test_fillers_are_dropped_but_words_that_contain_them_stay(
