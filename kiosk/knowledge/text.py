@@ -17,7 +17,7 @@ from pypinyin import Style, lazy_pinyin
 
 from kiosk.lang import Lang
 
-_ZH_FILLERS = (
+_ZH_OPENERS = (
     "请问一下",
     "我想问一下",
     "我想问问",
@@ -28,13 +28,10 @@ _ZH_FILLERS = (
     "麻烦你",
     "你好",
     "您好",
-    "那个",
-    "这个嘛",
-    "就是说",
-    "就是",
-    "然后呢",
-    "然后",
 )
+"""Politeness that opens a question; later in it "问一下" means asking ("可以先问一下")."""
+_ZH_FILLERS = ("那个", "这个嘛", "就是说", "就是", "然后呢", "然后")
+"""Hesitations, dropped wherever they are."""
 # Single characters are fillers only on their own or at either end: 额 is also in 额度.
 _ZH_FILLER_CHARS = re.compile(r"(^|\s)[嗯呃额啊哦吧呀呢哈]+(?=\s|$)|^[嗯呃额啊哦]+|[啊吧呀呢哈]+$")
 _EN_ER = re.compile(r"\b(?!ER\b)[eE][rR]+\b")
@@ -128,9 +125,15 @@ def normalize(text: str) -> str:
 def strip_fillers(text: str, lang: Lang) -> str:
     """Remove hesitation and politeness words that carry no meaning for retrieval."""
     if lang == "zh":
-        cleaned = _ZH_FILLER_CHARS.sub(" ", normalize(text))
+        cleaned = normalize(text)
         for filler in _ZH_FILLERS:
             cleaned = cleaned.replace(filler, " ")
+        opened = None
+        while opened != cleaned:  # "嗯 请问一下 嗯 …": openers and hesitations, in any order
+            opened = cleaned
+            cleaned = _ZH_FILLER_CHARS.sub(" ", cleaned).strip()
+            cleaned = next((cleaned[len(o):] for o in _ZH_OPENERS if cleaned.startswith(o)),
+                           cleaned)
     else:
         cleaned = _EN_FILLERS.sub(" ", normalize(_EN_ER.sub(" ", text)))
         cleaned = _EN_OPENERS.sub("", " ".join(cleaned.split()))

@@ -21,6 +21,8 @@ def test_normalize_folds_width_case_and_punctuation() -> None:
     [
         ("嗯 那个 请问一下 末班车几点", "zh", "末班车几点"),
         ("呃我想问一下信用卡额度怎么提高啊", "zh", "信用卡额度怎么提高"),
+        ("请问一下嗯化验报告在哪打印", "zh", "化验报告在哪打印"),
+        ("有没有电话可以先问一下", "zh", "有没有电话可以先问一下"),  # asking, not politeness
         ("um so like where is the uh toilet", "en", "where is the toilet"),
         ("hello", "en", "hello"),
         ("uh is there like a wifi thing here you know", "en", "is there a wifi thing here"),
