@@ -32,7 +32,7 @@ class Intent:
 
 
 _Q_WORDS = re.compile(
-    r"怎么|怎样|如何|哪|什么时候|几|多久|多少|为什么|来得及|赶得上|赶得及|(要|需要|得|用)[^ ]{0,8}吗$|"
+    r"怎么|怎样|如何|哪|什么时候|几|多久|多少|为什么|来得及|赶得上|赶得及|(号|证)(要|需要|得|用)[^ ]{0,8}吗$|"
     r"\b(how|where|when|what|why|which|is there|are there|too late|in time)\b"
 )
 _RULES: tuple[tuple[IntentName, re.Pattern[str]], ...] = (

@@ -32,6 +32,7 @@ SERVICES = (
         ("我听不见", "louder", None),
         ("能大声点吗", "louder", None),
         ("能给我取个号吗", "take_ticket", None),
+        ("我要取号可以吗", "take_ticket", None),
         ("你好", "greeting", None),
         ("是的", "confirm", None),
         ("嗯 对", "confirm", None),
