@@ -24,6 +24,13 @@ _LENGTHS = (4, 3, 2)
 """Span lengths tried, longest first. One character is too ambiguous to repair."""
 
 
+_GRAMMAR = frozenset(
+    "我你您他她它把被给让从到对跟向在和与吗呢吧啊呀了的地得着过不没别也都就很太还又再才是有"
+)
+"""Pronouns, particles, negations and coverbs. A span with one of them is grammar said right,
+not a misheard word: 我把 is not 我爸, 教我吗 not 教我妈, 有几 not 邮寄, 不在 not 不再."""
+
+
 def sound(syllables: Iterable[str]) -> str:
     """The folded pinyin of a run of syllables: what a recogniser may confuse is the same."""
     folded = []
@@ -75,7 +82,8 @@ class HomophoneRepair:
                     continue
                 if span in self._vocabulary:  # heard right: keep it whole
                     word: str | None = span
-                elif j == i + 1:  # a real word, just not one of the pack's: not a mishearing
+                elif j == i + 1 or not _GRAMMAR.isdisjoint(span):
+                    # a real word, just not one of the pack's; or grammar: not a mishearing
                     word = None
                 else:  # characters that make no word together: do they sound like one?
                     word = self._by_sound.get(self._sound(lazy_pinyin(span, style=Style.NORMAL)))

@@ -67,3 +67,23 @@ def test_confusable_sounds_fold_together() -> None:
     assert sound(["zhi", "ying"]) == sound(["zi", "yin"]) == "zi yin"
     assert sound(["chang", "sheng"]) == sound(["can", "sen"])
     assert sound(["huan"]) != sound(["fan"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "警察让我把钱转到安全账户",  # 我把 sounds like the pack's 我爸
+        "我不会用智能手机，能教我吗",  # 我吗 like 我妈
+        "怎么查名下有几套房",  # 有几 like 邮寄
+        "不在营业厅能打哪个电话问",  # 不在 like 不再
+    ],
+)
+def test_grammar_said_right_is_not_taken_for_a_pack_word(tokenizer: Tokenizer,
+                                                          text: str) -> None:
+    # the packs' own phrasings, each rewritten into another before (telecom, bank, civic)
+    texts = ("我爸的卡能代办吗", "我妈不会用手机", "证件可以邮寄到家吗", "号码不再使用怎么办",
+             *PACK_TEXTS)
+    words = (word for line in texts for word in tokenizer.words(line))
+    repair = HomophoneRepair(words, tokenizer.cut)
+    assert repair.repair(text) == text
+    assert repair.repair("无障碍电题在哪里") == "无障碍电梯在哪里"
